@@ -1,0 +1,3 @@
+"""ETL for the AI job-market dashboard: sources -> raw -> normalised -> validated -> store."""
+
+__version__ = "0.1.0"

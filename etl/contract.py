@@ -1,0 +1,154 @@
+"""The store contract: every table the ETL publishes and the dashboard reads.
+
+This module is the single source of truth for table names, column names, column types and the
+allowed codes. The pipeline, the demo generator, the refresh and the validator build on it; the
+dashboard's query layer reads exactly these columns. Changing a column here is a contract change:
+update the README's "Store contract" section and the dashboard queries with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SCHEMA_VERSION = "1"
+
+SENIORITY_CODES: tuple[str, ...] = ("intern", "entry", "mid", "senior", "lead", "executive", "unknown")
+"""Seniority, ordered from junior to senior; ``unknown`` when nothing in the data says it."""
+
+REGIONS: tuple[str, ...] = (
+    "North America",
+    "Latin America & Caribbean",
+    "Europe",
+    "Asia",
+    "Africa",
+    "Oceania",
+)
+"""The fixed region set. ``Asia`` includes the Middle East. NULL when the country is unknown."""
+
+REMOTE_CODES: tuple[str, ...] = ("onsite", "hybrid", "remote", "unknown")
+
+EMPLOYMENT_TYPES: tuple[str, ...] = (
+    "full_time",
+    "part_time",
+    "contract",
+    "freelance",
+    "internship",
+    "temporary",
+    "unknown",
+)
+
+SALARY_PERIODS: tuple[str, ...] = ("year", "month", "week", "day", "hour")
+"""The period a pay figure was quoted in, before it was annualised."""
+
+COMPANY_SIZES: tuple[str, ...] = ("S", "M", "L")
+
+AI_ROLES: tuple[str, ...] = (
+    "Machine Learning Engineer",
+    "Research Scientist",
+    "AI Engineer",
+    "MLOps Engineer",
+)
+"""Roles that make a posting an AI job by title (see ``postings.is_ai``)."""
+
+RUN_STATUSES: tuple[str, ...] = ("ok", "failed", "kept_previous", "skipped")
+"""``kept_previous``: the source failed today and its rows from the previous store were kept."""
+
+STORE_KINDS: tuple[str, ...] = ("real", "demo")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    sql_type: str
+    nullable: bool
+    doc: str
+
+
+def _c(name: str, sql_type: str, doc: str, nullable: bool = True) -> Column:
+    return Column(name, sql_type, nullable, doc)
+
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "salaries": (
+        _c("record_id", "VARCHAR", "Stable id: source + row number in the source file.", False),
+        _c("source", "VARCHAR", "Source name from data/sources.yaml.", False),
+        _c("year", "INTEGER", "Work year the salary was reported for.", False),
+        _c("title", "VARCHAR", "Job title as reported (text-fixed)."),
+        _c("role", "VARCHAR", "Canonical role from data/roles.yaml.", False),
+        _c("seniority", "VARCHAR", "One of SENIORITY_CODES.", False),
+        _c("country_code", "VARCHAR", "ISO-3166 alpha-2 of where the job is (company location)."),
+        _c("residence_country_code", "VARCHAR", "ISO-3166 alpha-2 of the employee's residence."),
+        _c("region", "VARCHAR", "One of REGIONS, from country_code."),
+        _c("remote", "VARCHAR", "One of REMOTE_CODES.", False),
+        _c("employment_type", "VARCHAR", "One of EMPLOYMENT_TYPES.", False),
+        _c("company_size", "VARCHAR", "S, M or L."),
+        _c("salary_usd", "DOUBLE", "Annual gross salary in USD.", False),
+        _c("salary_local", "DOUBLE", "Salary in the local currency, as reported."),
+        _c("currency", "VARCHAR", "ISO-4217 code of salary_local."),
+    ),
+    "postings": (
+        _c("posting_id", "VARCHAR", "Stable id: source + the source's own id (or a content hash).", False),
+        _c("source", "VARCHAR", "Source name from data/sources.yaml.", False),
+        _c("posted_date", "DATE", "Date the posting was published.", False),
+        _c("first_seen", "DATE", "First refresh that saw it (posted_date for file sources).", False),
+        _c("last_seen", "DATE", "Last refresh that saw it (posted_date for file sources).", False),
+        _c("title", "VARCHAR", "Job title as posted (text-fixed).", False),
+        _c("company", "VARCHAR", "Employer name."),
+        _c("role", "VARCHAR", "Canonical role from data/roles.yaml.", False),
+        _c("seniority", "VARCHAR", "One of SENIORITY_CODES, from title words.", False),
+        _c("country_code", "VARCHAR", "ISO-3166 alpha-2, NULL when unknown."),
+        _c("region", "VARCHAR", "One of REGIONS, NULL when unknown."),
+        _c("location", "VARCHAR", "Location text as posted."),
+        _c("remote", "VARCHAR", "One of REMOTE_CODES.", False),
+        _c("employment_type", "VARCHAR", "One of EMPLOYMENT_TYPES.", False),
+        _c("salary_min_usd", "DOUBLE", "Lower end of the advertised annual pay, USD."),
+        _c("salary_max_usd", "DOUBLE", "Upper end of the advertised annual pay, USD."),
+        _c("salary_usd", "DOUBLE", "Point estimate: the single figure, or the mid-point of a range."),
+        _c("salary_period", "VARCHAR", "Period the pay was quoted in (SALARY_PERIODS)."),
+        _c("currency", "VARCHAR", "ISO-4217 code the pay was quoted in."),
+        _c("url", "VARCHAR", "Link to the posting or its source (attribution)."),
+        _c("is_ai", "BOOLEAN", "An AI job: by its role (AI_ROLES) or by an AI skill.", False),
+        _c("ai_basis", "VARCHAR", "'title', 'skills' or NULL when not an AI job."),
+    ),
+    "posting_skills": (
+        _c("posting_id", "VARCHAR", "postings.posting_id", False),
+        _c("skill", "VARCHAR", "Canonical skill name from data/skills.yaml.", False),
+        _c("category", "VARCHAR", "The skill's category in data/skills.yaml.", False),
+    ),
+    "rejects": (
+        _c("source", "VARCHAR", "Source name.", False),
+        _c("source_row", "BIGINT", "1-based data row number in the source (header excluded)."),
+        _c("reason", "VARCHAR", "Why the row was not loaded, in words a person understands.", False),
+        _c("raw", "VARCHAR", "The original row as JSON.", False),
+    ),
+    "runs": (
+        _c("run_id", "VARCHAR", "One id per refresh invocation.", False),
+        _c("source", "VARCHAR", "Source name.", False),
+        _c("started_at", "TIMESTAMP", "UTC.", False),
+        _c("finished_at", "TIMESTAMP", "UTC."),
+        _c("status", "VARCHAR", "One of RUN_STATUSES.", False),
+        _c("rows_read", "BIGINT", "Data rows read from the source."),
+        _c("rows_loaded", "BIGINT", "Rows that reached the store."),
+        _c("rows_rejected", "BIGINT", "Rows written to rejects."),
+        _c("message", "VARCHAR", "One line for a person: what happened."),
+    ),
+    "sources": (
+        _c("name", "VARCHAR", "Source name (key).", False),
+        _c("kind", "VARCHAR", "'postings' or 'salaries'.", False),
+        _c("title", "VARCHAR", "Human name of the source."),
+        _c("license", "VARCHAR", "License of the data."),
+        _c("url", "VARCHAR", "Where the data comes from."),
+        _c("description", "VARCHAR", "What the source is and its known biases."),
+    ),
+    "meta": (
+        _c("key", "VARCHAR", "kind (real|demo), built_at (UTC ISO), schema_version, run_id.", False),
+        _c("value", "VARCHAR", "Value.", False),
+    ),
+}
+
+TABLE_NAMES: tuple[str, ...] = tuple(TABLES)
+
+
+def columns(table: str) -> list[str]:
+    """Column names of ``table`` in contract order."""
+    return [c.name for c in TABLES[table]]

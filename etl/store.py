@@ -1,0 +1,221 @@
+"""Publishing and reading the DuckDB store, atomically.
+
+A store is built beside the published one (``.jobs.duckdb.<pid>.tmp``), fsynced, then renamed over
+it with ``os.replace``: readers see either the old store or the new one, never a half-written file.
+A crash, a SIGKILL or a full disk before the rename leaves the previous store untouched; the next
+publish sweeps the orphaned temporary file. Parquet copies of every table are written the same way
+into ``<store dir>/parquet/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.contract import SCHEMA_VERSION, TABLES, columns
+
+
+class StoreError(RuntimeError):
+    """A store could not be published or read; the message is meant for a person."""
+
+
+class RefreshInProgress(StoreError):
+    """Another refresh holds the lock on this store."""
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty DataFrame with the contract's columns of ``name``."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns(name)})
+
+
+def _create_sql(name: str) -> str:
+    cols = ", ".join(
+        f'"{c.name}" {c.sql_type}{"" if c.nullable else " NOT NULL"}' for c in TABLES[name]
+    )
+    return f'CREATE TABLE "{name}" ({cols})'
+
+
+def _insert_sql(name: str) -> str:
+    casts = ", ".join(f'CAST("{c.name}" AS {c.sql_type})' for c in TABLES[name])
+    return f'INSERT INTO "{name}" SELECT {casts} FROM incoming'
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_orphans(out: Path) -> list[Path]:
+    """Remove temporary files left by publishes whose process died (e.g. SIGKILL)."""
+    removed = []
+    for tmp in out.parent.glob(f".{out.name}.*.tmp"):
+        try:
+            pid = int(tmp.name.rsplit(".", 2)[-2])
+        except ValueError:
+            continue
+        if pid != os.getpid() and not _pid_alive(pid):
+            shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
+            removed.append(tmp)
+    return removed
+
+
+def _fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(
+    tables: Mapping[str, pd.DataFrame],
+    out: Path,
+    *,
+    meta: Mapping[str, str] | None = None,
+    kind: str = "real",
+) -> Path:
+    """Write every contract table to a new store and atomically replace ``out`` with it.
+
+    Missing tables are written empty. Columns are cast to the contract's SQL types; extra columns
+    are an error (the contract is the only place to add one).
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    sweep_orphans(out)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    parquet_tmp = out.with_name(f".{out.name}.parquet.{os.getpid()}.tmp")
+    shutil.rmtree(parquet_tmp, ignore_errors=True)
+    parquet_tmp.mkdir()
+    meta_rows = {
+        "kind": kind,
+        "built_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "schema_version": SCHEMA_VERSION,
+        **(meta or {}),
+    }
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            for name in TABLES:
+                frame = tables.get(name)
+                if name == "meta":
+                    frame = pd.DataFrame({"key": list(meta_rows), "value": list(meta_rows.values())})
+                if frame is None:
+                    frame = empty_table(name)
+                extra = set(frame.columns) - set(columns(name))
+                missing = set(columns(name)) - set(frame.columns)
+                if extra or missing:
+                    raise StoreError(
+                        f"table {name!r} does not match the store contract: "
+                        f"missing {sorted(missing)}, unexpected {sorted(extra)}"
+                    )
+                con.execute(_create_sql(name))
+                con.register("incoming", frame[columns(name)])
+                con.execute(_insert_sql(name))
+                con.unregister("incoming")
+                con.execute(
+                    f"COPY \"{name}\" TO '{parquet_tmp / (name + '.parquet')}' (FORMAT PARQUET)"
+                )
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        _fsync_path(tmp)
+        os.replace(tmp, out)
+        _fsync_path(out.parent)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        shutil.rmtree(parquet_tmp, ignore_errors=True)
+        raise
+    parquet_dir = out.parent / "parquet"
+    old = out.with_name(f".{out.name}.parquet-old.{os.getpid()}.tmp")
+    if parquet_dir.exists():
+        parquet_dir.rename(old)
+    parquet_tmp.rename(parquet_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return out
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a published store (raises StoreError if there is none)."""
+    path = Path(path)
+    if not path.exists():
+        raise StoreError(f"no store at {path}: build one with `python -m etl refresh`")
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:  # corrupt or not a DuckDB file
+        raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+
+
+def read_tables(path: Path, names: tuple[str, ...] = tuple(TABLES)) -> dict[str, pd.DataFrame]:
+    """Every named table of the store at ``path`` as DataFrames (empty dict if there is no store)."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    con = connect(path)
+    try:
+        present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        return {n: con.execute(f'SELECT * FROM "{n}"').df() for n in names if n in present}
+    finally:
+        con.close()
+
+
+def read_meta(path: Path) -> dict[str, str]:
+    """The store's ``meta`` table as a dict ({} if there is no store)."""
+    tables = read_tables(path, ("meta",))
+    meta = tables.get("meta")
+    return {} if meta is None else dict(zip(meta["key"], meta["value"], strict=True))
+
+
+def store_version(path: Path) -> str:
+    """A cheap token that changes whenever a new store is published at ``path``.
+
+    The inode changes with every atomic rename, mtime and size with any rewrite: caches keyed on it
+    pick up a refresh without a restart.
+    """
+    try:
+        st = Path(path).stat()
+    except FileNotFoundError:
+        return "missing"
+    return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
+
+
+@contextlib.contextmanager
+def refresh_lock(out: Path) -> Iterator[Path]:
+    """Hold an exclusive, non-blocking lock for refreshing the store at ``out``.
+
+    The lock is an OS-level ``flock``: it is released when the process dies, even by SIGKILL, so a
+    crashed refresh never blocks the next one.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = out.with_name(out.name + ".lock")
+    fh = open(lock_path, "a+")  # noqa: SIM115 - held for the duration of the context
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise RefreshInProgress(
+                f"a refresh of {out} is already running ({holder}); try again when it has finished"
+            ) from exc
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} since {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC")
+        fh.flush()
+        yield lock_path
+    finally:
+        fh.close()
