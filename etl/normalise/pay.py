@@ -1,0 +1,268 @@
+"""Pay: free-text pay -> numbers, any period -> annual, any currency -> USD, plausibility.
+
+Factors, the plausibility band and the words of the parser live in data/pay.yaml.
+Exchange rates are the ECB reference rates shipped offline with ``currency_converter``, taken at
+the record's date (postings) or at mid-year (salary surveys only give a year).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from etl.config import data_dir
+
+
+class PayText(NamedTuple):
+    min: float
+    max: float
+    currency: str | None
+    period: str
+
+
+@dataclass(frozen=True)
+class PayRules:
+    factors: dict[str, float]
+    band_min: float
+    band_max: float
+    hourly_below: float
+    periods: tuple[tuple[str, str], ...]  # (word, period), longest word first
+    symbols: tuple[tuple[str, str], ...]  # (symbol, ISO code), longest symbol first
+    no_pay: tuple[str, ...]
+    ignore: re.Pattern[str]
+
+
+def _read_yaml(path: Path) -> dict:
+    """The reviewed file as a dict; a clear one-line error when it is missing or malformed."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValueError(f"cannot read {path}: {reason}") from None
+    if not isinstance(raw, dict):
+        raise ValueError(f"cannot read {path}: expected a mapping at the top level")
+    return raw
+
+
+@lru_cache(maxsize=4)
+def _load_rules(path: Path) -> PayRules:
+    raw = _read_yaml(path)
+    periods = [
+        (str(word).lower(), period)
+        for period, words in (raw.get("period_words") or {}).items()
+        for word in words
+    ]
+    symbols = [(str(s), str(c)) for s, c in (raw.get("currency_symbols") or {}).items()]
+    band = raw.get("plausible_annual_usd") or {}
+    return PayRules(
+        factors={str(k): float(v) for k, v in (raw.get("annual_factors") or {}).items()},
+        band_min=float(band.get("min", 10_000)),
+        band_max=float(band.get("max", 1_000_000)),
+        hourly_below=float(raw.get("hourly_below", 1000)),
+        periods=tuple(sorted(periods, key=lambda p: -len(p[0]))),
+        symbols=tuple(sorted(symbols, key=lambda s: -len(s[0]))),
+        no_pay=tuple(str(w).lower() for w in raw.get("no_pay_words") or []),
+        ignore=re.compile("|".join(raw.get("ignore_patterns") or ["x^"]), re.IGNORECASE),
+    )
+
+
+def load_pay_rules(path: Path | None = None) -> PayRules:
+    """The reviewed pay knowledge (cached)."""
+    return _load_rules(path or data_dir() / "pay.yaml")
+
+
+def annualise(amount: pd.Series, period: pd.Series) -> pd.Series:
+    """Yearly figure: hour x2080, day x260, week x52, month x12, year x1; NaN if period unknown."""
+    factors = load_pay_rules().factors
+    key = period.astype("object").map(lambda p: str(p).strip().lower() if isinstance(p, str) else p)
+    factor = key.map(lambda p: factors.get(p, np.nan) if isinstance(p, str) else np.nan)
+    values = pd.to_numeric(amount, errors="coerce").astype("float64")
+    return pd.Series(values.to_numpy() * factor.astype("float64").to_numpy(), index=amount.index)
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    from currency_converter import CurrencyConverter
+
+    return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
+
+
+@lru_cache(maxsize=16_384)
+def _usd_rate(currency: str, on: dt.date | None) -> float:
+    if currency == "USD":
+        return 1.0
+    try:
+        return float(_converter().convert(1.0, currency, "USD", date=on))
+    except (ValueError, KeyError, TypeError):  # unknown currency -> NaN, never a crash
+        return float("nan")
+
+
+def _rate_dates(on: pd.Series) -> pd.Series:
+    """Dates for the rate lookup: datetimes as they are, bare years -> 1 July (mid-year)."""
+    if pd.api.types.is_numeric_dtype(on):
+        years = pd.to_numeric(on, errors="coerce")
+        return years.map(
+            lambda y: dt.date(int(y), 7, 1) if pd.notna(y) and 1 <= y <= 9999 else None
+        )
+    stamps = pd.to_datetime(on, errors="coerce", utc=True)
+    return stamps.map(lambda t: t.date() if pd.notna(t) else None)
+
+
+def to_usd(amount: pd.Series, currency: pd.Series, on: pd.Series) -> pd.Series:
+    """Amounts in USD at the ECB rate of ``on`` (dates, or years -> mid-year); NaN if unknown.
+
+    Rates are looked up once per distinct (currency, date); a missing date uses the latest rate.
+    """
+    codes = currency.astype("object").map(
+        lambda c: c.strip().upper() if isinstance(c, str) and c.strip() else None
+    )
+    dates = _rate_dates(on)
+    pairs = pd.DataFrame({"c": codes.to_numpy(), "d": dates.to_numpy()}, index=amount.index)
+    rates = {
+        (c, d): (_usd_rate(c, d) if c is not None else float("nan"))
+        for c, d in pairs.drop_duplicates().itertuples(index=False)
+    }
+    rate = np.array([rates[(c, d)] for c, d in pairs.itertuples(index=False)], dtype="float64")
+    values = pd.to_numeric(amount, errors="coerce").astype("float64").to_numpy()
+    return pd.Series(values * rate, index=amount.index)
+
+
+_NUMBER = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:[.,\s]\d{3})+|\d+(?:[.,]\d+)?)\s*([kKmM])?(?![a-zA-Z])"
+)
+_RANGE_GAP = re.compile(r"^\s*(?:[-–—~]|to|bis)\s*$", re.IGNORECASE)
+
+
+def _number(digits: str, suffix: str | None) -> float | None:
+    """'45,000' -> 45000, '50.000' -> 50000, '31,2' + k -> 31200, '1.5' + k -> 1500."""
+    text = digits.replace(" ", "")
+    groups = re.split(r"[.,]", text)
+    if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
+        text = "".join(groups)  # thousands separators
+    elif len(groups) == 2:
+        text = f"{groups[0]}.{groups[1]}"  # a decimal comma or point
+    elif len(groups) > 2:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    if suffix:
+        value *= 1_000 if suffix.lower() == "k" else 1_000_000
+    return value
+
+
+_KNOWN_LOWER_CODES = frozenset({"usd", "eur", "gbp", "cad", "aud", "chf", "inr"})
+
+
+def _currency(text: str, rules: PayRules) -> str | None:
+    """An ISO code written out ("USD", "eur") wins over a symbol ("$" is USD unless "CA$")."""
+    import pycountry
+
+    for code in re.findall(r"(?<![A-Za-z])([A-Za-z]{3})(?![A-Za-z])", text):
+        if (code.isupper() or code.lower() in _KNOWN_LOWER_CODES) and pycountry.currencies.get(
+            alpha_3=code.upper()
+        ):
+            return code.upper()
+    for symbol, code in rules.symbols:
+        if symbol in text:
+            return code
+    return None
+
+
+def _period(text: str, rules: PayRules) -> str | None:
+    """The period a word states; 1-2 letter words ("h", "pa", "mo") only count after a slash."""
+    lowered = re.sub(r"[.]", " ", text.lower())
+    for word, period in rules.periods:
+        escaped = re.escape(word)
+        if len(word.replace(" ", "")) <= 2:
+            pattern = r"/\s*" + escaped + r"(?![a-z])"
+        else:
+            pattern = r"(?<![a-z])" + escaped + r"(?![a-z])"
+        if re.search(pattern, lowered):
+            return period
+    return None
+
+
+@lru_cache(maxsize=16_384)
+def parse_pay_text(text: str | None) -> PayText | None:
+    """Pay figures in free text ("$18 - $22/hr", "€50.000 - €60.000", "$151K – $231K • ...").
+
+    Returns None when there is no figure with a currency or a k/M suffix ("Competitive", "").
+    The period is the stated one; unstated, a figure below ``hourly_below`` (1,000) is hourly,
+    else yearly. A single figure gives min == max.
+    """
+    if not isinstance(text, str):
+        return None
+    rules = load_pay_rules()
+    body = " ".join(text.split())
+    if not body:
+        return None
+    lowered = body.lower()
+    no_pay = any(
+        re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", lowered) for w in rules.no_pay
+    )
+    body = rules.ignore.sub(" ", body)
+    matches = list(_NUMBER.finditer(body))
+    if not matches:
+        return None
+    first = matches[0]
+    low = _number(first.group(1), first.group(2))
+    if low is None:
+        return None
+    high = low
+    second = matches[1] if len(matches) > 1 else None
+    if second is not None:
+        gap = body[first.end() : second.start()]
+        gap = re.sub(r"[^\w\s\-–—~]", "", gap)  # drop currency symbols between the figures
+        if not _RANGE_GAP.match(gap):  # "120,000 EUR - 150,000 EUR"
+            gap = re.sub(r"\b[A-Za-z]{3}\b", "", gap)
+        if _RANGE_GAP.match(gap):
+            high = _number(second.group(1), second.group(2))
+            # "$30k - 100" style shorthand: the k of one end applies to the other
+            if high is not None and first.group(2) and not second.group(2) and high < low:
+                high = _number(second.group(1), first.group(2))
+            if high is not None and second.group(2) and not first.group(2) and low < 1000 <= high:
+                low = _number(first.group(1), second.group(2))
+    if low is None or high is None or low <= 0 or high <= 0:
+        return None
+    currency = _currency(body, rules)
+    has_suffix = bool(first.group(2) or (second is not None and second.group(2)))
+    if currency is None and (no_pay or not has_suffix):
+        return None  # "Competitive, 5k bonus" names no pay; a bare number is not pay either
+    low, high = min(low, high), max(low, high)
+    period = _period(body, rules)
+    if period is None:
+        period = "hour" if high < rules.hourly_below else "year"
+    return PayText(float(low), float(high), currency, period)
+
+
+def implausible_reason(salary_usd: pd.Series) -> pd.Series:
+    """Why an annual USD figure is outside the plausible band (data/pay.yaml), else None."""
+    rules = load_pay_rules()
+    values = pd.to_numeric(salary_usd, errors="coerce").astype("float64")
+
+    def reason(value: float) -> str | None:
+        if np.isnan(value):
+            return None
+        if value < rules.band_min:
+            return (
+                f"annual pay {value:,.0f} USD is below the plausible minimum of "
+                f"{rules.band_min:,.0f} USD"
+            )
+        if value > rules.band_max:
+            return (
+                f"annual pay {value:,.0f} USD is above the plausible maximum of "
+                f"{rules.band_max:,.0f} USD"
+            )
+        return None
+
+    return pd.Series([reason(v) for v in values], index=salary_usd.index, dtype="object")
