@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 SCHEMA_VERSION = "1"
 
-SENIORITY_CODES: tuple[str, ...] = ("intern", "entry", "mid", "senior", "lead", "executive", "unknown")
+SENIORITY_CODES: tuple[str, ...] = (
+    "intern",
+    "entry",
+    "mid",
+    "senior",
+    "lead",
+    "executive",
+    "unknown",
+)
 """Seniority, ordered from junior to senior; ``unknown`` when nothing in the data says it."""
 
 REGIONS: tuple[str, ...] = (
@@ -87,10 +95,17 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("currency", "VARCHAR", "ISO-4217 code of salary_local."),
     ),
     "postings": (
-        _c("posting_id", "VARCHAR", "Stable id: source + the source's own id (or a content hash).", False),
+        _c(
+            "posting_id",
+            "VARCHAR",
+            "Stable id: source + the source's own id (or a content hash).",
+            False,
+        ),
         _c("source", "VARCHAR", "Source name from data/sources.yaml.", False),
         _c("posted_date", "DATE", "Date the posting was published.", False),
-        _c("first_seen", "DATE", "First refresh that saw it (posted_date for file sources).", False),
+        _c(
+            "first_seen", "DATE", "First refresh that saw it (posted_date for file sources).", False
+        ),
         _c("last_seen", "DATE", "Last refresh that saw it (posted_date for file sources).", False),
         _c("title", "VARCHAR", "Job title as posted (text-fixed).", False),
         _c("company", "VARCHAR", "Employer name."),
@@ -103,7 +118,11 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("employment_type", "VARCHAR", "One of EMPLOYMENT_TYPES.", False),
         _c("salary_min_usd", "DOUBLE", "Lower end of the advertised annual pay, USD."),
         _c("salary_max_usd", "DOUBLE", "Upper end of the advertised annual pay, USD."),
-        _c("salary_usd", "DOUBLE", "Point estimate: the single figure, or the mid-point of a range."),
+        _c(
+            "salary_usd",
+            "DOUBLE",
+            "Point estimate: the single figure, or the mid-point of a range.",
+        ),
         _c("salary_period", "VARCHAR", "Period the pay was quoted in (SALARY_PERIODS)."),
         _c("currency", "VARCHAR", "ISO-4217 code the pay was quoted in."),
         _c("url", "VARCHAR", "Link to the posting or its source (attribution)."),
@@ -118,7 +137,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "rejects": (
         _c("source", "VARCHAR", "Source name.", False),
         _c("source_row", "BIGINT", "1-based data row number in the source (header excluded)."),
-        _c("reason", "VARCHAR", "Why the row was not loaded, in words a person understands.", False),
+        _c(
+            "reason", "VARCHAR", "Why the row was not loaded, in words a person understands.", False
+        ),
         _c("raw", "VARCHAR", "The original row as JSON.", False),
     ),
     "runs": (
@@ -141,7 +162,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("description", "VARCHAR", "What the source is and its known biases."),
     ),
     "meta": (
-        _c("key", "VARCHAR", "kind (real|demo), built_at (UTC ISO), schema_version, run_id.", False),
+        _c(
+            "key", "VARCHAR", "kind (real|demo), built_at (UTC ISO), schema_version, run_id.", False
+        ),
         _c("value", "VARCHAR", "Value.", False),
     ),
 }

@@ -13,6 +13,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -112,7 +113,9 @@ def publish(
             for name in TABLES:
                 frame = tables.get(name)
                 if name == "meta":
-                    frame = pd.DataFrame({"key": list(meta_rows), "value": list(meta_rows.values())})
+                    frame = pd.DataFrame(
+                        {"key": list(meta_rows), "value": list(meta_rows.values())}
+                    )
                 if frame is None:
                     frame = empty_table(name)
                 extra = set(frame.columns) - set(columns(name))
@@ -133,6 +136,8 @@ def publish(
         finally:
             con.close()
         _fsync_path(tmp)
+        if pause := os.environ.get("AIJOBS_TEST_PAUSE_BEFORE_SWAP"):
+            time.sleep(float(pause))  # test hook: lets a test SIGKILL the process mid-publish
         os.replace(tmp, out)
         _fsync_path(out.parent)
     except BaseException:
@@ -160,13 +165,15 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def read_tables(path: Path, names: tuple[str, ...] = tuple(TABLES)) -> dict[str, pd.DataFrame]:
-    """Every named table of the store at ``path`` as DataFrames (empty dict if there is no store)."""
+    """Every named table of the store at ``path`` as DataFrames ({} if there is no store)."""
     path = Path(path)
     if not path.exists():
         return {}
     con = connect(path)
     try:
-        present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        present = {
+            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
         return {n: con.execute(f'SELECT * FROM "{n}"').df() for n in names if n in present}
     finally:
         con.close()

@@ -1,0 +1,7 @@
+"""Errors a user or a source can cause; their messages are one line meant for a person."""
+
+from __future__ import annotations
+
+
+class SourceError(Exception):
+    """A source could not be read (network, HTTP status, size, malformed or changed data)."""
