@@ -1,0 +1,72 @@
+"""The dashboard's entry point: a router, the global filters, the data-as-of caption, the banner.
+
+Run with ``streamlit run dashboard/app.py``. The store path is ``AIJOBS_STORE`` or the default of
+etl.config.store_path(); nothing heavy happens at import time and nothing touches the network.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` without an installed package
+    sys.path.insert(0, str(ROOT))
+
+import duckdb  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from dashboard import queries, sidebar  # noqa: E402
+from dashboard.common import CTX_KEY, DEMO_BANNER, Context  # noqa: E402
+from etl.config import store_path  # noqa: E402
+from etl.store import StoreError, store_version  # noqa: E402
+
+PAGES = (
+    ("views/overview.py", "Overview", ":material/home:"),
+    ("views/demand.py", "Demand", ":material/trending_up:"),
+    ("views/salary.py", "Salary", ":material/payments:"),
+    ("views/skills.py", "Skills", ":material/construction:"),
+    ("views/compare.py", "Compare roles", ":material/compare_arrows:"),
+    ("views/data.py", "Data", ":material/database:"),
+)
+
+
+def no_store(path: Path, why: str | None = None) -> None:
+    """Explain how to build a store instead of failing."""
+    st.title("AI job market")
+    st.error(why or f"No data store at `{path}` yet.")
+    st.markdown(
+        "Build one, then reload this page:\n\n"
+        "- `make run` — builds the store (from `AIJOBS_MIRROR`, the network, or a labelled demo) "
+        "and serves the dashboard;\n"
+        "- `python -m etl refresh --mirror ../shared/data` — from a local copy of the sources.\n\n"
+        f"Set `AIJOBS_STORE` to use a store elsewhere (now: `{path}`)."
+    )
+
+
+def main() -> None:
+    st.set_page_config(page_title="AI job market", page_icon=":material/work:", layout="wide")
+    path = store_path()
+    if not path.exists():
+        no_store(path)
+        return
+    store, version = str(path), store_version(path)
+    try:
+        meta = queries.store_meta(store, version)
+        options = queries.filter_options(store, version)
+    except (StoreError, duckdb.Error) as exc:
+        no_store(path, f"The store at `{path}` cannot be read: {str(exc).splitlines()[0]}")
+        return
+    filters = sidebar.render(options)
+    st.session_state[CTX_KEY] = Context(store, version, filters, options, meta)
+    if meta.get("kind") == "demo":
+        st.warning(DEMO_BANNER, icon=":material/science:")
+    built = meta.get("built_at", "unknown").replace("T", " ").replace("Z", " UTC")
+    st.caption(f"Data as of {built} · {meta.get('kind', 'unknown')} store")
+    nav = st.navigation(
+        [st.Page(p, title=t, icon=i, default=(k == 0)) for k, (p, t, i) in enumerate(PAGES)]
+    )
+    nav.run()
+
+
+main()

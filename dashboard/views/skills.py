@@ -1,0 +1,112 @@
+"""Skills: what postings ask for, per role and over time, what goes together, what pays."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, queries
+from dashboard.common import Context, context, empty_state
+from dashboard.format import count, money, signed_percent
+from dashboard.honesty import premium_reason
+
+
+def premium_table(p: pd.DataFrame) -> pd.DataFrame:
+    """Median advertised pay with vs without each skill, with n; hidden below the policy."""
+    rows = []
+    for r in p.itertuples(index=False):
+        why = premium_reason(int(r.n_with), int(r.n_without))
+        rows.append(
+            {
+                "Skill": r.skill,
+                "Median with": "—" if why else money(r.median_with),
+                "n with": count(r.n_with),
+                "Median without": "—" if why else money(r.median_without),
+                "n without": count(r.n_without),
+                "Premium": "—" if why else signed_percent(r.median_with / r.median_without - 1),
+                "Note": f"hidden: {why}" if why else "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def render(ctx: Context) -> None:
+    st.title("Skills")
+    top_n = st.slider("Skills to show", 5, 30, 15, key="skills_top")
+    top = queries.top_skills(*ctx.key, top_n)
+    if top.empty:
+        empty_state("postings with skills", ctx.filters)
+        return
+    st.plotly_chart(
+        charts.ranked_bar(
+            top,
+            "skill",
+            "share",
+            f"Top {top_n} skills by share of postings",
+            ctx.label,
+            "Share of postings asking for it (%)",
+            kind="percent",
+            color="category",
+            top=top_n,
+        )
+    )
+
+    by_role = queries.skill_shares_by_role(*ctx.key, top_n)
+    st.plotly_chart(
+        charts.heatmap(
+            by_role,
+            "role",
+            "skill",
+            "share",
+            "Share of each role's postings asking for each skill",
+            ctx.label,
+        )
+    )
+
+    skills = top["skill"].tolist()
+    chosen = st.multiselect("Skill trend for", skills, default=skills[:3], key="skills_trend")
+    trend = queries.skill_trend(*ctx.key, tuple(chosen))
+    if not trend.empty:
+        st.plotly_chart(
+            charts.lines_over_time(
+                charts.with_month_gaps(trend, "month", "share", "skill"),
+                "month",
+                "share",
+                "skill",
+                "Share of postings asking for the skill, by month",
+                ctx.label,
+                "Share of the month's postings (%)",
+                kind="percent",
+            )
+        )
+
+    left, right = st.columns(2)
+    with left:
+        anchor = st.selectbox("Skills that go with", skills, key="skills_anchor")
+        co = queries.cooccurring(*ctx.key, anchor, 15)
+        if co.empty:
+            empty_state(f"postings asking for {anchor} and another skill", ctx.filters)
+        else:
+            st.plotly_chart(
+                charts.ranked_bar(
+                    co,
+                    "skill",
+                    "share",
+                    f"Skills asked for together with {anchor}",
+                    ctx.label,
+                    f"Share of the {anchor} postings (%)",
+                    kind="percent",
+                )
+            )
+    with right:
+        st.markdown("**Pay premium of a skill** (advertised pay: median with vs without)")
+        prem = queries.skill_premiums(*ctx.key, tuple(skills))
+        st.dataframe(premium_table(prem), hide_index=True)
+        st.caption(
+            "Premium = median advertised pay of postings asking for the skill ÷ median of "
+            "those that do not, − 1. Correlation, not cause: role and place mix differ."
+        )
+
+
+if __name__ == "__main__":
+    render(context())

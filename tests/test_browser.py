@@ -1,0 +1,189 @@
+"""The real app in Debian's Chromium: every page draws, the banner shows, filters work via the
+UI and via the URL. Screenshots land in tests/screenshots/ for a person to look at."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dashboard import queries
+from dashboard.filters import Filters
+from etl.store import store_version
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "tests" / "screenshots"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGES = {
+    "overview": "",
+    "demand": "demand",
+    "salary": "salary",
+    "skills": "skills",
+    "compare": "compare",
+    "data": "data",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_store: Path) -> Iterator[str]:
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is not installed (`make chromium`)")
+    pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
+    port = _free_port()
+    env = {**os.environ, "AIJOBS_STORE": str(demo_store), "PYTHONDONTWRITEBYTECODE": "1"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard" / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(f"streamlit exited: {proc.stderr.read().decode()[-2000:]}")
+                time.sleep(0.5)
+        else:
+            pytest.fail("streamlit did not become healthy within 60 s")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser(app_url: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _open(browser, url: str, height: int = 1000):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1400, "height": height})
+    page.goto(url)
+    page.wait_for_selector("h1", timeout=30_000)
+    return page
+
+
+def _settle(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until Streamlit has finished the run (no 'running' status widget)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
+    )
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_each_page_draws_its_charts_and_the_demo_banner(browser, app_url: str, name: str) -> None:
+    page = _open(browser, f"{app_url}/{PAGES[name]}", height=3200)  # the whole page in one shot
+    try:
+        if name == "data":
+            page.wait_for_selector("[data-testid='stDataFrame']", timeout=30_000)
+        else:
+            page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+        _settle(page)
+        assert page.get_by_text("Demo data — generated, not real").first.is_visible()
+        assert page.get_by_text("Data as of").first.is_visible()
+        assert page.locator("[data-testid='stException']").count() == 0
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def test_a_filter_in_the_url_is_applied_and_kept(browser, app_url: str, demo_store: Path) -> None:
+    page = _open(browser, f"{app_url}/?role=Research+Scientist&region=Europe")
+    try:
+        _settle(page)
+        f = Filters(roles=("Research Scientist",), regions=("Europe",))
+        expected = queries.headline(str(demo_store), store_version(demo_store), f)["postings"]
+        metric = page.locator("[data-testid='stMetricValue']").first
+        assert metric.inner_text() == f"{expected:,}"
+        assert "role=Research+Scientist" in page.url and "region=Europe" in page.url
+        page.get_by_role("link", name="Salary").first.click()
+        page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+        _settle(page)
+        assert "role=Research+Scientist" in page.url, "filters must survive a page switch"
+        page.screenshot(path=str(SHOTS / "salary_filtered.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def test_a_filter_set_in_the_sidebar_reaches_the_url(
+    browser, app_url: str, demo_store: Path
+) -> None:
+    page = _open(browser, app_url)
+    try:
+        _settle(page)
+        box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
+        box.click()
+        page.keyboard.type("Machine Learning Engineer")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**role=Machine+Learning+Engineer**", timeout=30_000)
+        _settle(page)
+        f = Filters(roles=("Machine Learning Engineer",))
+        expected = queries.headline(str(demo_store), store_version(demo_store), f)["postings"]
+        metric = page.locator("[data-testid='stMetricValue']").first
+        assert metric.inner_text() == f"{expected:,}"
+        page.screenshot(path=str(SHOTS / "overview_filtered.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def test_a_malformed_url_shows_a_notice(browser, app_url: str) -> None:
+    page = _open(browser, f"{app_url}/?years=1999..nope&role=Astronaut")
+    try:
+        _settle(page)
+        notice = page.get_by_text("Ignored in the link").first
+        assert notice.is_visible()
+        assert page.locator("[data-testid='stException']").count() == 0
+    finally:
+        page.close()
