@@ -5,3 +5,11 @@ from __future__ import annotations
 
 class SourceError(Exception):
     """A source could not be read (network, HTTP status, size, malformed or changed data)."""
+
+
+class ConfigError(Exception):
+    """A sources file (data/sources/*.yaml) is malformed; the message names the file and entry."""
+
+
+class ValidationError(Exception):
+    """The tables about to be published break the store contract; nothing is published."""

@@ -1,0 +1,170 @@
+"""Command line: ``python -m etl refresh`` and ``python -m etl ensure-store`` (``aijobs-etl``).
+
+Exit codes: 0 every source ok; 1 a store was published but a source failed (its previous rows
+kept); 2 nothing could be published, a usage error, or another refresh is running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from etl import config
+from etl.errors import ConfigError
+from etl.store import RefreshInProgress, StoreError
+
+EPILOG = """\
+exit codes: 0 every source refreshed; 1 the store was published but a source failed (its rows
+from the previous store were kept); 2 nothing was published, bad usage, or a refresh is already
+running.
+
+examples:
+  python -m etl refresh --mirror ../shared/data
+  AIJOBS_MIRROR=../shared/data python -m etl refresh --source aijobs_salaries
+  python -m etl ensure-store
+"""
+
+
+def _say(console: Console, message: str) -> None:
+    """One message as plain lines (never re-wrapped: a path stays on one line)."""
+    if not console.quiet:
+        print(message, file=console.file, flush=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m etl",
+        description="Build the AI job-market store (DuckDB) from the configured sources.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--mirror",
+        type=Path,
+        metavar="DIR",
+        help="read every source from this local folder instead of the network "
+        "(default: $AIJOBS_MIRROR, else the network)",
+    )
+    common.add_argument(
+        "--out",
+        type=Path,
+        metavar="PATH",
+        help="the store to publish (default: $AIJOBS_STORE, else data/processed/jobs.duckdb)",
+    )
+    common.add_argument("--quiet", action="store_true", help="no progress bars and no summary")
+    refresh = commands.add_parser(
+        "refresh",
+        parents=[common],
+        help="read, normalise, validate and publish every source",
+        description="Read every configured source (data/sources/*.yaml), normalise and validate "
+        "it, and publish one store atomically. A failing source keeps its previous rows.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    refresh.add_argument(
+        "--source",
+        action="append",
+        metavar="NAME",
+        help="refresh only this source (repeatable); the others keep their rows",
+    )
+    refresh.add_argument(
+        "--progress-file",
+        type=Path,
+        metavar="PATH",
+        help="JSON file rewritten as each source advances (read by the dashboard)",
+    )
+    commands.add_parser(
+        "ensure-store",
+        parents=[common],
+        help="build a store only if there is none (real data if possible, else a DEMO store)",
+        description="If a store exists, say so. Otherwise build it from the mirror "
+        "($AIJOBS_MIRROR) or the network; when no source can be loaded, build a clearly "
+        "labelled DEMO store and say how to load real data.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
+
+
+def _refresh(args: argparse.Namespace, console: Console, err: Console):
+    from etl.pipeline import refresh, summary_table
+
+    report = refresh(
+        out=args.out,
+        mirror=args.mirror,
+        sources=getattr(args, "source", None),
+        progress=not args.quiet,
+        progress_file=getattr(args, "progress_file", None),
+    )
+    if not args.quiet:
+        console.print(summary_table(report))
+    for result in report.results:
+        if result.status not in ("ok", "skipped"):
+            said = result.message
+            if not said.startswith(f"{result.name}:"):
+                said = f"{result.name}: {said}"
+            _say(err, f"{result.status}: {said}")
+    _say(console if report.exit_code == 0 else err, report.message)
+    return report
+
+
+def _ensure_store(args: argparse.Namespace, console: Console, err: Console) -> int:
+    out = args.out or config.store_path()
+    if Path(out).exists():
+        _say(console, f"a store already exists at {out}; nothing to do")
+        return 0
+    if (args.mirror or config.mirror_dir()) is None:
+        os.environ.setdefault("AIJOBS_HTTP_TIMEOUT", "5")  # fail fast when offline
+        os.environ.setdefault("AIJOBS_HTTP_RETRIES", "1")
+        _say(console, "no store and no mirror: trying the network (short timeouts)")
+    args.out = out
+    report = _refresh(args, console, err)
+    if report.published:
+        return report.exit_code
+    from etl.demo import build_demo_store
+
+    build_demo_store(Path(out))
+    _say(
+        err,
+        f"built a DEMO store at {out}: made-up data, clearly labelled in the dashboard.\n"
+        "Load real data with: AIJOBS_MIRROR=../shared/data make run   or   "
+        "python -m etl refresh --mirror ../shared/data",
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (see the module docstring)."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse already printed the usage message
+        return 0 if exc.code == 0 else 2
+    console = Console(quiet=args.quiet)
+    err = Console(stderr=True)
+    try:
+        if args.command == "ensure-store":
+            return _ensure_store(args, console, err)
+        return _refresh(args, console, err).exit_code
+    except RefreshInProgress as exc:
+        _say(err, f"already running: {exc}")
+        return 2
+    except (ConfigError, StoreError) as exc:
+        _say(err, f"error: {exc}")
+        return 2
+    except Exception as exc:  # a bug: one line, not a traceback
+        _say(err, f"error: unexpected {type(exc).__name__}: {exc}; the previous store is unchanged")
+        return 2
+    except KeyboardInterrupt:
+        _say(err, "interrupted; the previous store is unchanged")
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,391 @@
+"""The refresh: each source -> extract -> stage -> transform -> merge; validate; publish.
+
+One broken source never costs the others, nor the previous store: its rows from the previous
+store are kept (status ``kept_previous``) and the run says why. Nothing is published unless every
+table passes validation, and the publish itself is atomic (etl/store.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from etl import config
+from etl.contract import TABLES
+from etl.errors import SourceError, ValidationError
+from etl.extract import locate, read_source_file
+from etl.merge import accumulate, combine, rows_of, skills_of
+from etl.sources import load_sources, select, sources_table, staged_columns
+from etl.staging import STAGED_POSTING_COLUMNS, stage
+from etl.store import StoreError, publish, read_tables, refresh_lock
+from etl.transform import Transformed, transform_postings, transform_salaries
+from etl.validate import validate_tables
+
+DATA_TABLES = ("salaries", "postings", "rejects")
+STEPS = ("read", "stage", "normalise", "merge")
+
+
+@dataclass
+class SourceResult:
+    """What happened to one source in one run (one row of ``runs``)."""
+
+    name: str
+    kind: str
+    status: str = "pending"
+    rows_read: int | None = None
+    rows_loaded: int | None = None
+    rows_rejected: int | None = None
+    message: str = ""
+    seconds: float = 0.0
+    top_reasons: list[tuple[str, int]] = field(default_factory=list)
+    role_coverage: float | None = None
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    finished_at: datetime | None = None
+
+
+@dataclass
+class RefreshReport:
+    """The outcome of a refresh; ``exit_code`` is the CLI's (0 ok, 1 a source failed, 2 none)."""
+
+    run_id: str
+    out: Path
+    started_at: datetime
+    results: list[SourceResult] = field(default_factory=list)
+    published: bool = False
+    message: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        if not self.published:
+            return 2
+        return 0 if all(r.status in ("ok", "skipped") for r in self.results) else 1
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def reason_pattern(reason: str) -> str:
+    """A reject reason with its numbers and quoted values generalised, for the summary."""
+    return re.sub(r"'[^']*'|\d[\d,.]*", "…", reason)
+
+
+def _top_reasons(rejects: pd.DataFrame, n: int = 3) -> list[tuple[str, int]]:
+    if rejects.empty:
+        return []
+    counts = rejects["reason"].astype(str).map(reason_pattern).value_counts().head(n)
+    return [(str(k), int(v)) for k, v in counts.items()]
+
+
+class ProgressFile:
+    """The JSON progress file the dashboard's refresh button polls, replaced atomically."""
+
+    def __init__(self, path: Path | None, report: RefreshReport, names: list[str]) -> None:
+        self.path = Path(path) if path else None
+        self.report = report
+        self.sources = {
+            n: {"status": "pending", "rows_read": None, "rows_loaded": None,
+                "rows_rejected": None, "message": ""}
+            for n in names
+        }  # fmt: skip
+        self.state, self.message = "running", ""
+
+    def update(self, name: str | None = None, **values: object) -> None:
+        if name is not None:
+            self.sources[name].update(values)
+        self.write()
+
+    def write(self) -> None:
+        if self.path is None:
+            return
+        doc = {
+            "run_id": self.report.run_id,
+            "started_at": self.report.started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "state": self.state,
+            "message": self.message,
+            "finished": self.state != "running",
+            "sources": self.sources,
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(doc, indent=1, default=str), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+
+def _read_file_source(source: dict, mirror: Path | None, advance) -> tuple[Transformed, int]:
+    path = locate(source, mirror, config.data_dir() / "raw")
+    raw = read_source_file(source, path)
+    advance()
+    staged = stage(raw, source, staged_columns(source["kind"]))
+    advance()
+    if source["kind"] == "salaries":
+        result = transform_salaries(staged, raw, source["name"])
+    else:
+        result = transform_postings(staged, raw, source["name"])
+    return result, len(raw)
+
+
+def _read_api_source(source: dict, mirror: Path | None, today: date, advance):
+    from etl.adapters import stage as stage_api  # the refresh helper's adapters
+
+    staged, read = stage_api(source, mirror)
+    warnings = list(staged.attrs.get("warnings") or [])
+    advance()
+    staged = staged.reindex(columns=list(STAGED_POSTING_COLUMNS)).reset_index(drop=True)
+    staged["source_row"] = pd.array(range(1, len(staged) + 1), dtype="Int64")
+    staged["posted_date"] = pd.to_datetime(staged["posted_date"], errors="coerce")
+    advance()
+    result = transform_postings(staged, staged, source["name"], seen_on=today)
+    repeats = read - len(staged)
+    if repeats > 0:
+        warnings.append(f"{repeats} records repeated in the feed dropped")
+    result.notes = warnings + result.notes
+    return result, read, repeats
+
+
+@contextmanager
+def _bars(enabled: bool) -> Iterator[Progress | None]:
+    if not enabled:
+        yield None
+        return
+    progress = Progress(
+        TextColumn("[bold]{task.description:<18}"),
+        BarColumn(),
+        TextColumn("{task.fields[step]}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+    )
+    with progress:
+        yield progress
+
+
+def _previous(out: Path) -> dict[str, pd.DataFrame]:
+    """The previous store's tables ({} when there is none, it is unreadable, or it is a demo)."""
+    try:
+        tables = read_tables(out)
+    except StoreError:
+        return {}
+    meta = tables.get("meta")
+    if (
+        meta is not None
+        and dict(zip(meta["key"], meta["value"], strict=True)).get("kind") == "demo"
+    ):
+        return {}
+    return tables
+
+
+def refresh(
+    out: Path | None = None,
+    mirror: Path | None = None,
+    sources: list[str] | None = None,
+    progress: bool = True,
+    progress_file: Path | None = None,
+) -> RefreshReport:
+    """Refresh the store at ``out`` from every configured source (or the named ones).
+
+    Raises ConfigError for a broken sources file and RefreshInProgress when another refresh holds
+    the lock; every source problem ends in the report instead.
+    """
+    out = Path(out) if out else config.store_path()
+    mirror = Path(mirror) if mirror else config.mirror_dir()
+    configured = load_sources()
+    chosen = select(configured, sources)
+    report = RefreshReport(uuid.uuid4().hex[:12], out, datetime.now(UTC))
+    with refresh_lock(out):
+        tracker = ProgressFile(progress_file, report, [s["name"] for s in chosen])
+        tracker.write()
+        try:
+            _run(report, configured, chosen, mirror, progress, tracker)
+        except BaseException as exc:
+            tracker.state, tracker.message = "failed", _one_line(exc)
+            tracker.write()
+            raise
+        tracker.state = "done" if report.published else "failed"
+        tracker.message = report.message
+        tracker.write()
+    return report
+
+
+def _run(report, configured, chosen, mirror, progress, tracker) -> None:
+    previous = _previous(report.out)
+    today = report.started_at.date()
+    names = {s["name"] for s in configured}
+    parts: dict[str, list[pd.DataFrame]] = {n: [] for n in (*DATA_TABLES, "posting_skills")}
+    chosen_names = {s["name"] for s in chosen}
+    for name in DATA_TABLES:  # rows of sources not refreshed this time stay as they were
+        table = previous.get(name)
+        if table is not None and not table.empty:
+            parts[name].append(table[table["source"].isin(names - chosen_names)])
+    if previous.get("posting_skills") is not None and parts["postings"]:
+        parts["posting_skills"].append(
+            skills_of(previous["posting_skills"], parts["postings"][0]["posting_id"])
+        )
+    with _bars(progress) as bars:
+        for source in chosen:
+            result = SourceResult(source["name"], source["kind"])
+            report.results.append(result)
+            task = bars.add_task(source["name"], total=len(STEPS), step="…") if bars else None
+
+            def advance(step: str = "", task=task) -> None:
+                if bars is not None:
+                    bars.advance(task)
+                    bars.update(task, step=step)
+
+            tracker.update(source["name"], status="running")
+            t0 = time.monotonic()
+            _refresh_source(source, mirror, today, previous, parts, result, advance)
+            result.seconds = time.monotonic() - t0
+            result.finished_at = datetime.now(UTC)
+            if bars is not None:
+                bars.update(task, completed=len(STEPS), step=result.status)
+            tracker.update(
+                source["name"],
+                status=result.status,
+                rows_read=result.rows_read,
+                rows_loaded=result.rows_loaded,
+                rows_rejected=result.rows_rejected,
+                message=result.message,
+            )
+    if not any(r.status == "ok" for r in report.results):
+        report.message = "no source could be loaded; the previous store (if any) is unchanged"
+        return
+    tables = combine(parts)
+    tables["runs"] = _runs(previous.get("runs"), report)
+    tables["sources"] = sources_table(configured)
+    try:
+        valid = validate_tables(tables)
+    except ValidationError as exc:
+        report.message = f"nothing published: {exc}"
+        return
+    try:
+        publish(valid, report.out, meta={"run_id": report.run_id}, kind="real")
+    except Exception as exc:  # disk full, DuckDB error: the old store stays
+        report.message = f"nothing published: {_one_line(exc)}"
+        return
+    report.published = True
+    failed = [r.name for r in report.results if r.status not in ("ok", "skipped")]
+    report.message = f"published {report.out}" + (
+        f"; kept the previous rows of {', '.join(failed)}" if failed else ""
+    )
+
+
+def _refresh_source(source, mirror, today, previous, parts, result, advance) -> None:
+    name = source["name"]
+    repeats = 0
+    try:
+        if source["format"] == "api":
+            transformed, read, repeats = _read_api_source(source, mirror, today, advance)
+        else:
+            transformed, read = _read_file_source(source, mirror, advance)
+        advance("merge")
+    except SourceError as exc:
+        _keep_previous(source, previous, parts, result, _one_line(exc))
+        return
+    except Exception as exc:
+        _keep_previous(source, previous, parts, result, f"{type(exc).__name__}: {_one_line(exc)}")
+        return
+    if read == 0 and source["format"] == "api":
+        _keep_previous(source, previous, parts, result, "nothing to read (no target to follow)")
+        result.status = "skipped"
+        return
+    table_name = "salaries" if source["kind"] == "salaries" else "postings"
+    table, skills = transformed.table, transformed.posting_skills
+    if source.get("merge") == "accumulate" and table_name == "postings":
+        old = rows_of(previous.get("postings"), name, "postings")
+        old_skills = skills_of(previous.get("posting_skills"), old["posting_id"])
+        table, skills = accumulate(old, table, old_skills, skills)
+    parts[table_name].append(table)
+    if skills is not None:
+        parts["posting_skills"].append(skills)
+    parts["rejects"].append(transformed.rejects)
+    result.status = "ok"
+    result.rows_read = read
+    result.rows_loaded = len(transformed.table)
+    result.rows_rejected = len(transformed.rejects) + repeats
+    if result.rows_loaded + result.rows_rejected != read:  # pragma: no cover - a bug guard
+        raise AssertionError(f"{name}: rows loaded + rejected != rows read")
+    result.top_reasons = _top_reasons(transformed.rejects)
+    roles = transformed.table["role"]
+    result.role_coverage = float((roles != "Other").mean()) if len(roles) else None
+    bits = [f"loaded {result.rows_loaded:,} of {read:,} rows"]
+    if result.rows_rejected:
+        bits.append(f"{result.rows_rejected:,} rejected")
+    bits += transformed.notes
+    result.message = "; ".join(bits)
+
+
+def _keep_previous(source, previous, parts, result, reason: str) -> None:
+    name = source["name"]
+    kept = 0
+    for table in DATA_TABLES:
+        rows = rows_of(previous.get(table), name, table)
+        if table != "rejects":
+            kept += len(rows)
+        parts[table].append(rows)
+        if table == "postings":
+            parts["posting_skills"].append(
+                skills_of(previous.get("posting_skills"), rows["posting_id"])
+            )
+    result.status = "kept_previous" if kept else "failed"
+    result.message = reason + (f" (kept {kept:,} rows from the previous store)" if kept else "")
+
+
+def _runs(previous: pd.DataFrame | None, report: RefreshReport) -> pd.DataFrame:
+    rows = pd.DataFrame(
+        [
+            {
+                "run_id": report.run_id,
+                "source": r.name,
+                "started_at": r.started_at.replace(tzinfo=None),
+                "finished_at": (r.finished_at or r.started_at).replace(tzinfo=None),
+                "status": r.status,
+                "rows_read": r.rows_read,
+                "rows_loaded": r.rows_loaded,
+                "rows_rejected": r.rows_rejected,
+                "message": r.message,
+            }
+            for r in report.results
+        ],
+        columns=[c.name for c in TABLES["runs"]],
+    )
+    if previous is None or previous.empty:
+        return rows
+    return pd.concat([previous, rows], ignore_index=True)
+
+
+def summary_table(report: RefreshReport) -> Table:
+    """The closing summary: per source read, loaded, rejected, top reasons, role coverage, time."""
+    table = Table(title=f"Refresh {report.run_id}", show_lines=False)
+    for header in ("source", "status", "read", "loaded", "rejected"):
+        table.add_column(header, no_wrap=True, justify="left" if header[0] == "s" else "right")
+    table.add_column("top reject reasons / message", overflow="fold", min_width=20)
+    table.add_column("roles known", no_wrap=True, justify="right")
+    table.add_column("time", no_wrap=True, justify="right")
+
+    def number(value: int | None) -> str:
+        return "-" if value is None else f"{value:,}"
+
+    for r in report.results:
+        reasons = "; ".join(f"{reason} ({n:,})" for reason, n in r.top_reasons) or "-"
+        if r.status not in ("ok",):
+            reasons = r.message
+        coverage = "-" if r.role_coverage is None else f"{r.role_coverage:.0%}"
+        table.add_row(
+            r.name, r.status, number(r.rows_read), number(r.rows_loaded),
+            number(r.rows_rejected), reasons, coverage, f"{r.seconds:.1f}s",
+        )  # fmt: skip
+    return table

@@ -1,0 +1,137 @@
+"""The sources files: every ``data/sources/*.yaml``, checked before anything is read.
+
+A new tabular source is a YAML entry, not code: this module is the one place that knows which keys
+an entry may have, so a typo is a clear message naming the file and the entry, not a crash later.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from etl import config
+from etl.errors import ConfigError
+from etl.staging import STAGED_POSTING_COLUMNS, STAGED_SALARY_COLUMNS
+
+KINDS = ("postings", "salaries")
+FILE_FORMATS = ("auto", "csv", "csv.gz", "xlsx", "json")
+FORMATS = (*FILE_FORMATS, "api")
+MERGES = ("replace", "accumulate")
+DEFAULT_MAX_BYTES = 200_000_000
+
+
+def staged_columns(kind: str) -> tuple[str, ...]:
+    """The staged columns of a source kind."""
+    return STAGED_POSTING_COLUMNS if kind == "postings" else STAGED_SALARY_COLUMNS
+
+
+def _check_entry(entry: object, where: str) -> dict:
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: an entry must be a mapping of keys, got {entry!r}")
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{where}: missing 'name'")
+    where = f"{where} ({name!r})"
+    kind = entry.get("kind")
+    if kind not in KINDS:
+        raise ConfigError(f"{where}: 'kind' must be one of {', '.join(KINDS)}, got {kind!r}")
+    fmt = str(entry.get("format", "auto"))
+    if fmt not in FORMATS:
+        raise ConfigError(f"{where}: 'format' must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    source = {**entry, "format": fmt}
+    source.setdefault("merge", "accumulate" if fmt == "api" else "replace")
+    if source["merge"] not in MERGES:
+        raise ConfigError(
+            f"{where}: 'merge' must be replace or accumulate, got {source['merge']!r}"
+        )
+    if fmt == "api":
+        if not entry.get("adapter"):
+            raise ConfigError(f"{where}: format api needs an 'adapter'")
+        return source
+    if not entry.get("url") and not entry.get("mirror_path"):
+        raise ConfigError(f"{where}: needs a 'url' or a 'mirror_path'")
+    columns = entry.get("columns")
+    if not isinstance(columns, dict) or not columns:
+        raise ConfigError(f"{where}: 'columns' must map source columns to staged columns")
+    allowed = staged_columns(kind)
+    for key in ("columns", "constants", "value_maps"):
+        value = entry.get(key) or {}
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: '{key}' must be a mapping")
+        targets = value.values() if key == "columns" else value.keys()
+        unknown = sorted({str(t) for t in targets} - set(allowed) - {"source_row"})
+        if unknown:
+            raise ConfigError(
+                f"{where}: '{key}' names unknown staged column(s) {unknown}; "
+                f"allowed: {', '.join(allowed[1:])}"
+            )
+    for column, mapping in (entry.get("value_maps") or {}).items():
+        if not isinstance(mapping, dict):
+            raise ConfigError(f"{where}: value_maps.{column} must be a mapping")
+    header_row = entry.get("header_row", 1)
+    if not isinstance(header_row, int) or header_row < 1:
+        raise ConfigError(f"{where}: 'header_row' must be a row number >= 1, got {header_row!r}")
+    source.setdefault("encoding", "utf-8")
+    source.setdefault("max_bytes", DEFAULT_MAX_BYTES)
+    return source
+
+
+def load_sources(directory: Path | None = None) -> list[dict]:
+    """Every source of every ``*.yaml`` under ``directory`` (sorted by file name), checked.
+
+    Each entry gets ``_file`` (where it was declared) and its defaults filled in.
+    """
+    directory = Path(directory) if directory else config.data_dir() / "sources"
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        raise ConfigError(f"no sources files (*.yaml) in {directory}")
+    sources: list[dict] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ConfigError(f"{path}: not valid YAML ({first})") from exc
+        entries = doc.get("sources") if isinstance(doc, dict) else None
+        if not isinstance(entries, list):
+            raise ConfigError(f"{path}: expected a top-level 'sources:' list")
+        for number, entry in enumerate(entries, start=1):
+            source = _check_entry(entry, f"{path}: source #{number}")
+            name = source["name"]
+            if name in seen:
+                raise ConfigError(f"{path}: source {name!r} is already declared in {seen[name]}")
+            seen[name] = str(path)
+            source["_file"] = str(path)
+            sources.append(source)
+    return sources
+
+
+def select(sources: list[dict], names: list[str] | None) -> list[dict]:
+    """The sources called ``names`` (all when None); an unknown name is a ConfigError."""
+    if not names:
+        return sources
+    known = {s["name"]: s for s in sources}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ConfigError(f"unknown source(s) {unknown}; configured: {', '.join(known)}")
+    return [known[n] for n in names]
+
+
+def sources_table(sources: list[dict]) -> pd.DataFrame:
+    """The store's ``sources`` table."""
+    rows = [
+        {
+            "name": s["name"],
+            "kind": s["kind"],
+            "title": s.get("title"),
+            "license": s.get("license"),
+            "url": s.get("url"),
+            "description": " ".join(str(s.get("description") or "").split()) or None,
+        }
+        for s in sources
+    ]
+    columns = ["name", "kind", "title", "license", "url", "description"]
+    return pd.DataFrame(rows, columns=columns)

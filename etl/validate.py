@@ -1,0 +1,149 @@
+"""Validation: pandera schemas generated from etl/contract.py, checked before every publish.
+
+A store that breaks the contract is never published: the dashboard would show wrong numbers
+without a word. The schemas are derived from the contract, so a new column or code is checked
+without touching this module.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pandera.pandas as pa
+
+from etl.contract import (
+    COMPANY_SIZES,
+    EMPLOYMENT_TYPES,
+    REGIONS,
+    REMOTE_CODES,
+    RUN_STATUSES,
+    SALARY_PERIODS,
+    SENIORITY_CODES,
+    TABLES,
+    columns,
+)
+from etl.errors import ValidationError
+
+MIN_DATE = pd.Timestamp("2000-01-01")
+
+ALLOWED: dict[tuple[str, str], tuple] = {
+    **{(t, "seniority"): SENIORITY_CODES for t in ("salaries", "postings")},
+    **{(t, "region"): REGIONS for t in ("salaries", "postings")},
+    **{(t, "remote"): REMOTE_CODES for t in ("salaries", "postings")},
+    **{(t, "employment_type"): EMPLOYMENT_TYPES for t in ("salaries", "postings")},
+    ("postings", "salary_period"): SALARY_PERIODS,
+    ("postings", "ai_basis"): ("title", "skills"),
+    ("salaries", "company_size"): COMPANY_SIZES,
+    ("runs", "status"): RUN_STATUSES,
+    ("sources", "kind"): ("postings", "salaries"),
+}
+POSITIVE = {
+    ("salaries", "salary_usd"),
+    *(("postings", c) for c in ("salary_min_usd", "salary_max_usd", "salary_usd")),
+}
+UNIQUE: dict[str, list[str]] = {
+    "salaries": ["record_id"],
+    "postings": ["posting_id"],
+    "posting_skills": ["posting_id", "skill"],
+    "runs": ["run_id", "source"],
+    "sources": ["name"],
+    "meta": ["key"],
+}
+
+
+def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A table with the contract's columns, in order, in one pandas dtype per SQL type."""
+    out = {}
+    for col in TABLES[name]:
+        s = (
+            frame[col.name]
+            if col.name in frame
+            else pd.Series([None] * len(frame), index=frame.index)
+        )
+        if col.sql_type == "VARCHAR":
+            s = s.astype("object").where(s.notna(), None)
+            s = s.map(lambda v: v if v is None or isinstance(v, str) else str(v))
+        elif col.sql_type == "DOUBLE":
+            s = pd.to_numeric(s, errors="coerce").astype("float64")
+        elif col.sql_type in ("INTEGER", "BIGINT"):
+            s = pd.to_numeric(s, errors="coerce").astype("Int64")
+        elif col.sql_type in ("DATE", "TIMESTAMP"):
+            s = pd.to_datetime(s, errors="coerce").astype("datetime64[us]")
+            if col.sql_type == "DATE":
+                s = s.dt.normalize()
+        elif col.sql_type == "BOOLEAN":
+            s = s.astype("boolean")
+        out[col.name] = s.reset_index(drop=True)
+    return pd.DataFrame(out, columns=columns(name))
+
+
+def _column(table: str, col) -> pa.Column:
+    checks = []
+    allowed = ALLOWED.get((table, col.name))
+    if allowed:
+        checks.append(pa.Check.isin(list(allowed)))
+    if (table, col.name) in POSITIVE:
+        checks.append(pa.Check.gt(0))
+    if col.sql_type in ("DATE", "TIMESTAMP"):
+        latest = pd.Timestamp(date.today()) + pd.Timedelta(days=2)
+        checks.append(pa.Check.in_range(MIN_DATE, latest))
+    if table == "salaries" and col.name == "year":
+        checks.append(pa.Check.in_range(MIN_DATE.year, date.today().year + 1))
+    if col.sql_type == "VARCHAR":
+        checks.append(
+            pa.Check(
+                lambda s: s.map(lambda v: isinstance(v, str)), error="not text", element_wise=False
+            )
+        )
+    dtype = {
+        "DOUBLE": "float64",
+        "INTEGER": "Int64",
+        "BIGINT": "Int64",
+        "DATE": "datetime64[us]",
+        "TIMESTAMP": "datetime64[us]",
+        "BOOLEAN": "boolean",
+    }.get(col.sql_type)
+    return pa.Column(dtype, checks=checks, nullable=col.nullable)
+
+
+def schema(table: str) -> pa.DataFrameSchema:
+    """The pandera schema of a contract table: types, nullability, allowed codes, unique keys."""
+    return pa.DataFrameSchema(
+        {c.name: _column(table, c) for c in TABLES[table]},
+        strict=True,
+        ordered=True,
+        unique=UNIQUE.get(table),
+        name=table,
+    )
+
+
+def _summary(table: str, exc: pa.errors.SchemaErrors) -> str:
+    cases = exc.failure_cases
+    parts = []
+    for (column, check), group in cases.groupby(["column", "check"], dropna=False, sort=False):
+        values = ", ".join(repr(v) for v in group["failure_case"].drop_duplicates().head(3))
+        parts.append(f"{column}: {check} ({len(group)} rows, e.g. {values})")
+    return f"table {table!r} breaks the store contract: " + "; ".join(parts[:5])
+
+
+def validate_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Conformed and validated tables; a ValidationError (one line) when any breaks the contract."""
+    out = {}
+    for name in TABLES:
+        if name not in tables:
+            continue
+        frame = conform(name, tables[name])
+        try:
+            out[name] = schema(name).validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            raise ValidationError(_summary(name, exc)) from exc
+    if "posting_skills" in out:
+        known = set(out.get("postings", pd.DataFrame({"posting_id": []}))["posting_id"])
+        orphans = out["posting_skills"].loc[~out["posting_skills"]["posting_id"].isin(known)]
+        if len(orphans):
+            raise ValidationError(
+                f"table 'posting_skills' has {len(orphans)} rows whose posting_id is not in "
+                f"postings (e.g. {orphans['posting_id'].iloc[0]!r})"
+            )
+    return out

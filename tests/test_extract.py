@@ -1,0 +1,147 @@
+"""Extract: every fixture format reads, and every broken file is one clear line."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from etl.errors import SourceError
+from etl.extract import file_format, locate, read_source_file
+from etl.sources import load_sources
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def sources() -> dict[str, dict]:
+    return {s["name"]: s for s in load_sources(FIXTURES / "sources")}
+
+
+@pytest.mark.parametrize(
+    ("name", "rows", "first_title"),
+    [
+        ("board_csv", 5, "Senior Machine Learning Engineer"),
+        ("survey_gz", 6, "Data Scientist"),
+        ("hr_xlsx", 3, "MLOps Engineer"),
+        ("feed_json", 3, "AI Engineer"),
+    ],
+)
+def test_each_fixture_format_reads_every_data_row(sources, name, rows, first_title):
+    source = sources[name]
+    raw = read_source_file(source, locate(source, FIXTURES, FIXTURES))
+    assert len(raw) == rows
+    title_column = next(k for k, v in source["columns"].items() if v == "title")
+    assert raw[title_column].iloc[0] == first_title
+
+
+def test_xlsx_preamble_rows_are_skipped_with_header_row(sources):
+    source = sources["hr_xlsx"]
+    raw = read_source_file(source, FIXTURES / source["mirror_path"])
+    assert "Position Title" in raw.columns
+    assert "Quarterly jobs export" not in raw.to_string()
+
+
+def test_format_auto_follows_the_file_name():
+    source = {"name": "s", "format": "auto"}
+    assert file_format(source, Path("a.csv.gz")) == "csv.gz"
+    assert file_format(source, Path("a.CSV")) == "csv"
+    assert file_format(source, Path("a.xlsx")) == "xlsx"
+    with pytest.raises(SourceError, match=r"cannot tell the format of a\.parquet"):
+        file_format(source, Path("a.parquet"))
+
+
+def csv_source(path: Path, **extra) -> dict:
+    return {"name": "broken", "format": "auto", "columns": {"Title": "title"}, **extra}
+
+
+def one_line(err: pytest.ExceptionInfo, *parts: str) -> None:
+    message = str(err.value)
+    assert "\n" not in message
+    for part in ("broken", *parts):
+        assert part in message, message
+
+
+def test_a_missing_mirror_file_names_source_and_path(tmp_path):
+    source = {"name": "broken", "mirror_path": "nope/x.csv"}
+    with pytest.raises(SourceError) as err:
+        locate(source, tmp_path, tmp_path)
+    one_line(err, "file not found", "nope/x.csv")
+
+
+def test_a_corrupt_gzip_is_a_clear_message(tmp_path):
+    path = tmp_path / "x.csv.gz"
+    path.write_bytes(gzip.compress(b"Title\nA\nB\n" * 100)[:-12])
+    with pytest.raises(SourceError) as err:
+        read_source_file(csv_source(path), path)
+    one_line(err, "corrupt or truncated gzip", "x.csv.gz")
+
+
+def test_a_file_that_is_not_gzip_at_all_is_a_clear_message(tmp_path):
+    path = tmp_path / "x.csv.gz"
+    path.write_bytes(b"Title\nplain text, not gzip\n")
+    with pytest.raises(SourceError) as err:
+        read_source_file(csv_source(path), path)
+    one_line(err, "gzip")
+
+
+def test_a_non_utf8_file_says_so_and_how_to_fix_it(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes("Title\nIngénieur données\n".encode("latin-1"))
+    with pytest.raises(SourceError) as err:
+        read_source_file(csv_source(path), path)
+    one_line(err, "not utf-8 text", "0xe9", "encoding:")
+
+
+def test_a_declared_encoding_reads_the_same_file(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes("Title\nIngénieur données\n".encode("latin-1"))
+    raw = read_source_file(csv_source(path, encoding="latin-1"), path)
+    assert raw["Title"].tolist() == ["Ingénieur données"]
+
+
+@pytest.mark.parametrize(("content", "says"), [(b"", "the file is empty"),
+                                               (b"Title\n", "header but no data rows"),
+                                               (b"\n\n", "no header and no rows")])  # fmt: skip
+def test_empty_files_are_clear_messages(tmp_path, content, says):
+    path = tmp_path / "x.csv"
+    path.write_bytes(content)
+    with pytest.raises(SourceError) as err:
+        read_source_file(csv_source(path), path)
+    one_line(err, says)
+
+
+def test_a_wrong_column_set_names_the_missing_columns(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("job,company\nA,B\n")
+    with pytest.raises(SourceError) as err:
+        read_source_file(csv_source(path), path)
+    one_line(err, "wrong column set", "missing ['Title']", "job, company")
+
+
+def test_the_string_NA_is_a_value_not_a_missing_one(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("Title,Country\nData Analyst,NA\nData Analyst,\n")
+    raw = read_source_file(csv_source(path), path)
+    assert raw["Country"].iloc[0] == "NA"  # Namibia
+    assert raw["Country"].isna().iloc[1]
+
+
+def test_malformed_json_and_a_wrong_records_path_are_clear(tmp_path):
+    path = tmp_path / "x.json"
+    path.write_text('{"data": [{"Title": "A"}')
+    with pytest.raises(SourceError) as err:
+        read_source_file(csv_source(path), path)
+    one_line(err, "malformed JSON")
+    path.write_text('{"data": [{"Title": "A"}]}')
+    with pytest.raises(SourceError) as err:
+        read_source_file(csv_source(path, records_path="jobs"), path)
+    one_line(err, "no key 'jobs'")
+
+
+def test_a_missing_xlsx_sheet_is_clear(tmp_path, sources):
+    source = {**sources["hr_xlsx"], "name": "broken", "sheet": "Nope"}
+    with pytest.raises(SourceError) as err:
+        read_source_file(source, FIXTURES / source["mirror_path"])
+    one_line(err, "Nope")

@@ -1,0 +1,111 @@
+"""The sources files: shipped entries load, and a broken entry is one clear message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from etl.errors import ConfigError
+from etl.sources import load_sources, select, sources_table
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def write(tmp_path: Path, entries: list, name: str = "files.yaml") -> Path:
+    (tmp_path / name).write_text(yaml.safe_dump({"sources": entries}))
+    return tmp_path
+
+
+def entry(**overrides) -> dict:
+    base = {
+        "name": "x",
+        "kind": "postings",
+        "mirror_path": "x.csv",
+        "columns": {"Title": "title"},
+    }
+    return {**base, **overrides}
+
+
+def test_shipped_sources_include_both_file_sources_with_licenses():
+    sources = {s["name"]: s for s in load_sources()}
+    assert sources["aijobs_salaries"]["kind"] == "salaries"
+    assert "CC0" in sources["aijobs_salaries"]["license"]
+    assert sources["data_jobs"]["kind"] == "postings"
+    assert "Apache" in sources["data_jobs"]["license"]
+    assert sources["data_jobs"]["merge"] == "replace"
+
+
+def test_api_sources_default_to_accumulate():
+    api = [s for s in load_sources() if s["format"] == "api"]
+    assert api and all(s["merge"] == "accumulate" for s in api)
+
+
+def test_fixture_sources_need_only_yaml():
+    names = [s["name"] for s in load_sources(FIXTURES / "sources")]
+    assert names == ["board_csv", "survey_gz", "hr_xlsx", "feed_json"]
+
+
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [
+        (entry(kind="jobs"), "'kind' must be one of"),
+        (entry(columns={"Title": "job_title"}), "unknown staged column(s) ['job_title']"),
+        (entry(constants={"currancy": "USD"}), "unknown staged column(s) ['currancy']"),
+        (entry(merge="append"), "'merge' must be replace or accumulate"),
+        (entry(format="parquet"), "'format' must be one of"),
+        (entry(columns=None), "'columns' must map"),
+        (entry(mirror_path=None), "needs a 'url' or a 'mirror_path'"),
+        (entry(header_row=0), "'header_row' must be a row number"),
+        (entry(format="api"), "needs an 'adapter'"),
+        ({"kind": "postings"}, "missing 'name'"),
+    ],
+)
+def test_a_broken_entry_names_the_file_and_the_entry(tmp_path, bad, says):
+    write(tmp_path, [entry(name="fine"), bad])
+    with pytest.raises(ConfigError) as err:
+        load_sources(tmp_path)
+    message = str(err.value)
+    assert says in message
+    assert "files.yaml" in message and "source #2" in message
+    assert "\n" not in message
+
+
+def test_a_name_declared_twice_is_refused(tmp_path):
+    write(tmp_path, [entry(name="a")], "a.yaml")
+    write(tmp_path, [entry(name="a")], "b.yaml")
+    with pytest.raises(ConfigError, match=r"already declared in .*a\.yaml"):
+        load_sources(tmp_path)
+
+
+def test_invalid_yaml_and_missing_list_are_clear(tmp_path):
+    (tmp_path / "bad.yaml").write_text("sources: [\n")
+    with pytest.raises(ConfigError, match=r"bad\.yaml: not valid YAML"):
+        load_sources(tmp_path)
+    (tmp_path / "bad.yaml").write_text("name: x\n")
+    with pytest.raises(ConfigError, match="top-level 'sources:' list"):
+        load_sources(tmp_path)
+
+
+def test_an_empty_folder_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="no sources files"):
+        load_sources(tmp_path)
+
+
+def test_select_keeps_order_and_refuses_unknown_names():
+    sources = load_sources(FIXTURES / "sources")
+    assert [s["name"] for s in select(sources, ["hr_xlsx", "board_csv"])] == [
+        "hr_xlsx",
+        "board_csv",
+    ]
+    assert select(sources, None) == sources
+    with pytest.raises(ConfigError, match=r"unknown source\(s\) \['nope'\]"):
+        select(sources, ["nope"])
+
+
+def test_sources_table_has_one_row_per_source_with_the_contract_columns():
+    table = sources_table(load_sources(FIXTURES / "sources"))
+    assert list(table.columns) == ["name", "kind", "title", "license", "url", "description"]
+    assert table["name"].tolist() == ["board_csv", "survey_gz", "hr_xlsx", "feed_json"]
+    assert table["description"].isna().all()

@@ -1,0 +1,100 @@
+"""Staging only renames, coalesces, casts and applies constants and value maps."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from etl.staging import STAGED_POSTING_COLUMNS, STAGED_SALARY_COLUMNS, apply_value_map, stage
+
+DATA_JOBS_LIKE = {
+    "columns": {
+        "job_title": "title",
+        "salary_rate": "pay_period",
+        "salary_year_avg": "pay",
+        "salary_hour_avg": "pay",
+        "job_posted_date": "posted_date",
+    },
+    "constants": {"currency": "USD"},
+}
+
+
+def raw_jobs() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "job_title": ["Data Analyst", "  ", "ML Engineer"],
+            "salary_rate": ["year", "hour", None],
+            "salary_year_avg": ["128050.0", None, None],
+            "salary_hour_avg": [None, "37.5", "abc"],
+            "job_posted_date": ["2023-04-24 09:51:15", "2023-12-23 12:40:47", "not a date"],
+            "ignored": ["x", "y", "z"],
+        }
+    )
+
+
+def test_staged_frame_has_exactly_the_staged_columns_and_1_based_rows():
+    staged = stage(raw_jobs(), DATA_JOBS_LIKE, STAGED_POSTING_COLUMNS)
+    assert list(staged.columns) == list(STAGED_POSTING_COLUMNS)
+    assert staged["source_row"].tolist() == [1, 2, 3]
+    assert staged["company"].isna().all()  # not mapped -> NULL
+
+
+def test_two_source_columns_feeding_one_staged_column_are_coalesced():
+    staged = stage(raw_jobs(), DATA_JOBS_LIKE, STAGED_POSTING_COLUMNS)
+    assert staged["pay"].tolist()[:2] == [128050.0, 37.5]
+
+
+def test_a_non_number_becomes_null_not_zero():
+    staged = stage(raw_jobs(), DATA_JOBS_LIKE, STAGED_POSTING_COLUMNS)
+    assert pd.isna(staged.loc[2, "pay"])
+
+
+def test_blank_text_is_null_and_bad_dates_are_null():
+    staged = stage(raw_jobs(), DATA_JOBS_LIKE, STAGED_POSTING_COLUMNS)
+    assert staged.loc[1, "title"] is None
+    assert staged.loc[0, "posted_date"] == pd.Timestamp("2023-04-24 09:51:15")
+    assert pd.isna(staged.loc[2, "posted_date"])
+
+
+def test_dates_with_different_utc_offsets_are_read_in_utc():
+    raw = pd.DataFrame({"d": ["2024-05-20T23:30:00-02:00", "2024-05-21"]})
+    staged = stage(raw, {"columns": {"d": "posted_date"}}, STAGED_POSTING_COLUMNS)
+    assert staged["posted_date"].tolist() == [
+        pd.Timestamp("2024-05-21 01:30"),
+        pd.Timestamp("2024-05-21"),
+    ]
+
+
+def test_constants_fill_only_empty_values():
+    raw = pd.DataFrame({"cur": ["EUR", None]})
+    source = {"columns": {"cur": "currency"}, "constants": {"currency": "USD"}}
+    staged = stage(raw, source, STAGED_POSTING_COLUMNS)
+    assert staged["currency"].tolist() == ["EUR", "USD"]
+
+
+def test_value_maps_match_numbers_written_as_text_and_pass_unknown_codes_through():
+    raw = pd.DataFrame({"remote_ratio": ["0", "50", "100", "75"], "lvl": ["EN", "SE", "XX", None]})
+    source = {
+        "columns": {"remote_ratio": "remote", "lvl": "seniority"},
+        "value_maps": {"remote": {0: "onsite", 50: "hybrid", 100: "remote"},
+                       "seniority": {"EN": "entry", "SE": "senior"}},
+    }  # fmt: skip
+    staged = stage(raw, source, STAGED_SALARY_COLUMNS)
+    assert staged["remote"].tolist() == ["onsite", "hybrid", "remote", "75"]
+    assert staged["seniority"].tolist()[:3] == ["entry", "senior", "XX"]
+    assert staged["seniority"].isna().tolist()[3]
+
+
+def test_value_map_keys_match_float_values():
+    mapped = apply_value_map(
+        pd.Series([50.0, 0.0, None], dtype="object"), {50: "hybrid", 0: "onsite"}
+    )
+    assert mapped.tolist()[:2] == ["hybrid", "onsite"]
+
+
+def test_salary_year_is_an_integer_and_fractional_years_are_null():
+    raw = pd.DataFrame({"y": ["2024", "2024.5", ""], "s": ["1,200", "5", "x"]})
+    source = {"columns": {"y": "year", "s": "salary_local"}}
+    staged = stage(raw, source, STAGED_SALARY_COLUMNS)
+    assert staged["year"].tolist()[0] == 2024
+    assert staged["year"].isna().tolist() == [False, True, True]
+    assert staged["salary_local"].tolist()[:2] == [1200.0, 5.0]
