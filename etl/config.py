@@ -4,6 +4,7 @@ Environment variables:
 - ``AIJOBS_STORE``: path of the DuckDB store (default ``data/processed/jobs.duckdb``).
 - ``AIJOBS_MIRROR``: a local folder that mirrors the sources (e.g. ``../shared/data``); when set,
   sources are read from it instead of the network.
+- ``AIJOBS_CACHE_DIR``: folder for rebuildable caches (default ``data/cache/``).
 - ``AIJOBS_DATA_DIR``: folder of the shipped taxonomies and configuration (default ``data/``).
 """
 
@@ -23,6 +24,11 @@ def data_dir() -> Path:
 def store_path() -> Path:
     """Where the published DuckDB store lives."""
     return Path(os.environ.get("AIJOBS_STORE", PROJECT_ROOT / "data" / "processed" / "jobs.duckdb"))
+
+
+def cache_dir() -> Path:
+    """Git-ignored folder for derived, rebuildable caches (e.g. the gazetteer index)."""
+    return Path(os.environ.get("AIJOBS_CACHE_DIR", PROJECT_ROOT / "data" / "cache"))
 
 
 def mirror_dir() -> Path | None:

