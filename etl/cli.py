@@ -146,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed the usage message
         return 0 if exc.code == 0 else 2
-    console = Console(quiet=args.quiet)
+    # Wide enough for the summary table when the output is a pipe or a log (Rich defaults to 80).
+    width = None if sys.stdout.isatty() else 140
+    console = Console(quiet=args.quiet, width=width)
     err = Console(stderr=True)
     try:
         if args.command == "ensure-store":
