@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` without an ins
 import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import queries, sidebar  # noqa: E402
+from dashboard import page_params, queries, sidebar  # noqa: E402
 from dashboard.common import CTX_KEY, DEMO_BANNER, Context  # noqa: E402
 from etl.config import store_path  # noqa: E402
 from etl.store import StoreError, store_version  # noqa: E402
@@ -27,6 +27,7 @@ PAGES = (
     ("views/salary.py", "Salary", ":material/payments:"),
     ("views/skills.py", "Skills", ":material/construction:"),
     ("views/compare.py", "Compare roles", ":material/compare_arrows:"),
+    ("views/fit.py", "Where do you fit?", ":material/person_search:"),
     ("views/data.py", "Data", ":material/database:"),
 )
 
@@ -57,6 +58,7 @@ def main() -> None:
     except (StoreError, duckdb.Error) as exc:
         no_store(path, f"The store at `{path}` cannot be read: {str(exc).splitlines()[0]}")
         return
+    page_params.stash(options.roles)  # page-owned URL keys, before the sidebar parses the URL
     filters = sidebar.render(options)
     st.session_state[CTX_KEY] = Context(store, version, filters, options, meta)
     if meta.get("kind") == "demo":

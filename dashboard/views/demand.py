@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, queries
+from dashboard import charts, insights_ui, queries
 from dashboard.common import Context, context, empty_state
 from dashboard.format import count, percent
 from dashboard.sidebar import country_name
@@ -112,6 +112,8 @@ def render(ctx: Context) -> None:
                     kind="percent",
                 )
             )
+
+    insights_ui.ai_share_section(ctx)
 
     st.subheader("Salary-survey records per year (not postings)")
     st.caption("A separate series: survey respondents per work year, not job postings.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, queries
+from dashboard import charts, insights_ui, queries
 from dashboard.common import Context, context, empty_state
 from dashboard.format import count, money, signed_percent
 from dashboard.honesty import premium_reason
@@ -106,6 +106,7 @@ def render(ctx: Context) -> None:
             "Premium = median advertised pay of postings asking for the skill ÷ median of "
             "those that do not, − 1. Correlation, not cause: role and place mix differ."
         )
+    insights_ui.premium_section(ctx, skills)
 
 
 if __name__ == "__main__":

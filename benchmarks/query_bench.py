@@ -1,0 +1,259 @@
+"""Query-layer latency at one size: every query each page issues, for random filter combinations.
+
+Which queries a page issues is not hard-coded here: the real app is run once per page in
+Streamlit's AppTest with the query functions wrapped to record their calls (name and arguments).
+The recorded calls are then replayed with 20 random Filters per page against the uncached SQL
+(``func.__wrapped__``, bypassing st.cache_data), beside the same aggregates in pandas on in-memory
+DataFrames (benchmarks/baselines.py) and a bare ``SELECT count(*)`` as the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.rss import peak_rss_mb  # noqa: E402
+
+APP = ROOT / "dashboard" / "app.py"
+QUERY_MODULES = ("dashboard.queries", "dashboard.queries_insights")
+SKIP = frozenset({"_df", "_cursor", "_where", "_check", "_posting_cte", "_cache"})
+
+
+@dataclass
+class Call:
+    module: str
+    name: str
+    args: tuple
+    kwargs: dict
+
+
+def page_paths() -> list[str]:
+    """The page files declared in dashboard/app.py's PAGES (read, not imported: import runs it)."""
+    tree = ast.parse(APP.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "PAGES" for t in node.targets
+        ):
+            return [entry[0] for entry in ast.literal_eval(node.value)]
+    raise RuntimeError(f"no PAGES tuple in {APP}")
+
+
+def _query_functions() -> dict[tuple[str, str], object]:
+    import importlib
+
+    found = {}
+    for mod_name in QUERY_MODULES:
+        try:
+            mod = importlib.import_module(mod_name)
+        except ImportError:
+            continue
+        for name, obj in vars(mod).items():
+            if name not in SKIP and hasattr(obj, "__wrapped__") and callable(obj):
+                found[(mod_name, name)] = obj
+    return found
+
+
+def record_pages(store: Path) -> dict[str, list[Call]]:
+    """page -> the query calls the real page makes on its first draw (default filters)."""
+    import importlib
+
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["AIJOBS_STORE"] = str(store)
+    funcs = _query_functions()
+    log: list[Call] = []
+
+    def recorder(mod_name: str, name: str, func):
+        def wrapper(*args, **kwargs):
+            log.append(Call(mod_name, name, args, kwargs))
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    originals = {}
+    for (mod_name, name), func in funcs.items():
+        mod = importlib.import_module(mod_name)
+        originals[(mod_name, name)] = func
+        setattr(mod, name, recorder(mod_name, name, func))
+    pages: dict[str, list[Call]] = {}
+    try:
+        at = AppTest.from_file(str(APP), default_timeout=900)
+        at.run()
+        for path in page_paths():
+            log.clear()
+            at.switch_page(path).run()
+            if at.exception:
+                raise RuntimeError(f"{path} raised: {at.exception[0].value}")
+            pages[Path(path).stem] = list(log)
+    finally:
+        for (mod_name, name), func in originals.items():
+            setattr(importlib.import_module(mod_name), name, func)
+    return pages
+
+
+def random_filters(options, rng: random.Random, n: int) -> list:
+    """``n`` Filters: the default view first, then random mixes of the global filters."""
+    from dashboard.filters import Filters
+
+    out = [Filters()]
+    while len(out) < n:
+        kw: dict = {}
+        top_roles = options.roles[:8]
+        if top_roles and rng.random() < 0.6:
+            kw["roles"] = tuple(rng.sample(top_roles, rng.randint(1, min(2, len(top_roles)))))
+        if options.regions and rng.random() < 0.4:
+            kw["regions"] = (rng.choice(options.regions),)
+        if options.seniority and rng.random() < 0.4:
+            kw["seniority"] = tuple(rng.sample(options.seniority, rng.randint(1, 2)))
+        if options.remote and rng.random() < 0.3:
+            kw["remote"] = (rng.choice(options.remote),)
+        if len(options.months) > 1 and rng.random() < 0.5:
+            a, b = sorted(rng.sample(range(len(options.months)), 2))
+            kw["months"] = (options.months[a], options.months[b])
+        if len(options.years) > 1 and rng.random() < 0.5:
+            a, b = sorted(rng.sample(range(len(options.years)), 2))
+            kw["years"] = (options.years[a], options.years[b])
+        out.append(Filters(**kw))
+    return out
+
+
+def _with_filters(call: Call, f):
+    from dashboard.filters import Filters
+
+    args = tuple(f if isinstance(a, Filters) else a for a in call.args)
+    kwargs = {k: (f if isinstance(v, Filters) else v) for k, v in call.kwargs.items()}
+    return args, kwargs
+
+
+def _filtered(call: Call) -> bool:
+    """Whether the call depends on the global filters (re-runs when a filter changes)."""
+    from dashboard.filters import Filters
+
+    return any(isinstance(a, Filters) for a in (*call.args, *call.kwargs.values()))
+
+
+def _pct(values: list[float], q: float) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def load_frames(store: Path) -> dict:
+    """The store's data tables as in-memory DataFrames (what a naive app would hold)."""
+    from etl.store import read_tables
+
+    return read_tables(store, ("postings", "salaries", "posting_skills"))
+
+
+def time_pages(
+    store: Path, pages: dict[str, list[Call]], combos: int, seed: int, budget: float = 180.0
+) -> dict:
+    """p50/p95 per page and per query, DuckDB vs pandas vs the count(*) floor.
+
+    A page stops taking new filter sets once it has used ``budget`` seconds (at least 5 sets
+    are always run): a page whose queries take seconds would otherwise run for an hour at 1M.
+    """
+    from benchmarks.baselines import NAIVE
+    from dashboard import queries
+    from etl.store import store_version
+
+    funcs = _query_functions()
+    s, v = str(store), store_version(store)
+    options = queries.filter_options.__wrapped__(s, v)
+    rng = random.Random(seed)
+    t0 = time.perf_counter()
+    frames = load_frames(store)
+    load_seconds = time.perf_counter() - t0
+    with queries._cursor(s, v) as cur:  # warm: open the connection once, like a live app
+        cur.execute("SELECT count(*) FROM postings").fetchall()
+    floor = []
+    for _ in range(combos):
+        t0 = time.perf_counter()
+        with queries._cursor(s, v) as cur:
+            cur.execute("SELECT count(*) FROM postings").fetchall()
+        floor.append((time.perf_counter() - t0) * 1000)
+    result: dict = {
+        "floor_p50_ms": round(_pct(floor, 50), 2),
+        "pandas_load_seconds": round(load_seconds, 2),
+        "pages": {},
+    }
+    for page, calls in pages.items():
+        filters = random_filters(options, rng, combos)
+        per_query: dict[str, list[float]] = {}
+        page_ms, duck_matched, naive_ms, static_ms = [], [], [], []
+        started = time.perf_counter()
+        for k, f in enumerate(filters):
+            if k >= 5 and time.perf_counter() - started > budget:
+                break
+            total = matched = naive_total = static = 0.0
+            for i, call in enumerate(calls):
+                func = funcs[(call.module, call.name)].__wrapped__
+                args, kwargs = _with_filters(call, f)
+                t0 = time.perf_counter()
+                func(*args, **kwargs)
+                ms = (time.perf_counter() - t0) * 1000
+                star = "" if _filtered(call) else "*"  # * = store-level
+                per_query.setdefault(f"{i}:{call.name}{star}", []).append(ms)
+                if not _filtered(call):  # store-level: cached once per store, not per filter
+                    static += ms
+                    continue
+                total += ms
+                naive = NAIVE.get(call.name)
+                if naive is not None:
+                    matched += ms
+                    t0 = time.perf_counter()
+                    naive(frames, *args[2:], **kwargs)
+                    naive_total += (time.perf_counter() - t0) * 1000
+            page_ms.append(total)
+            duck_matched.append(matched)
+            naive_ms.append(naive_total)
+            static_ms.append(static)
+        result["pages"][page] = {
+            "queries": sum(_filtered(c) for c in calls),
+            "filter_sets": len(page_ms),
+            "store_level_queries": sum(not _filtered(c) for c in calls),
+            "store_level_p95_ms": round(_pct(static_ms, 95), 1),
+            "p50_ms": round(_pct(page_ms, 50), 1),
+            "p95_ms": round(_pct(page_ms, 95), 1),
+            "naive_p50_ms": round(_pct(naive_ms, 50), 1),
+            "naive_p95_ms": round(_pct(naive_ms, 95), 1),
+            "matched_p50_ms": round(_pct(duck_matched, 50), 1),
+            "naive_queries": sum(c.name in NAIVE for c in calls),
+            "per_query_p95_ms": {k: round(_pct(x, 95), 1) for k, x in per_query.items()},
+            "per_query_p50_ms": {k: round(_pct(x, 50), 1) for k, x in per_query.items()},
+        }
+    result["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--store", type=Path, required=True)
+    ap.add_argument("--combos", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=6)
+    ap.add_argument("--budget", type=float, default=180.0, help="seconds per page at most")
+    args = ap.parse_args(argv)
+    import logging
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    pages = record_pages(args.store)
+    out = time_pages(args.store, pages, args.combos, args.seed, args.budget)
+    out["recorded"] = {p: [c.name for c in calls] for p, calls in pages.items()}
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,256 @@
+"""RESULTS.md: one markdown table (sizes as rows), the per-page detail and the targets."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TARGETS = """\
+- Query layer: every page's queries p95 ≤ 100 ms at 1M postings, ≤ 500 ms at 10M; ≥ 5× faster
+  than the naive pandas baseline at 1M.
+- ETL: ≥ 100k salary records/s; ≥ 20k postings/s incl. skill extraction from ~2 KB descriptions
+  (2 cores); extraction ≥ 10× naive; peak RSS bounded (no linear growth past 1M rows).
+- Browser: first page drawn ≤ 3 s; filter change → redrawn chart ≤ 1 s at 1M postings."""
+
+
+def machine() -> dict[str, str]:
+    """Cores, RAM, date and the git commit the figures were measured on."""
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
+                                  timeout=10).stdout.strip()  # fmt: skip
+        except OSError:
+            return ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    if git("status", "--porcelain", "--untracked-files=no"):
+        commit += " (+ uncommitted changes)"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return {
+        "cores": str(os.cpu_count()),
+        "ram_gb": f"{psutil.virtual_memory().total / 2**30:.1f}",
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit,
+        "load": load,
+    }
+
+
+def _g(d: dict | None, *keys: str, default: object = None) -> object:
+    for k in keys:
+        if not isinstance(d, dict) or k not in d:
+            return default
+        d = d[k]
+    return d
+
+
+def _num(v: object, fmt: str = ",.0f", suffix: str = "") -> str:
+    if v is None or v == "":
+        return "–"
+    if isinstance(v, str):
+        return v
+    return f"{v:{fmt}}{suffix}"
+
+
+def worst_page(q: dict | None) -> tuple[str | None, float | None]:
+    pages = _g(q, "pages") or {}
+    if not pages:
+        return None, None
+    name = max(pages, key=lambda p: pages[p]["p95_ms"])
+    return name, pages[name]["p95_ms"]
+
+
+def min_ratio(q: dict | None) -> float | None:
+    pages = _g(q, "pages") or {}
+    ratios = [
+        p["naive_p50_ms"] / p["matched_p50_ms"]
+        for p in pages.values()
+        if p.get("naive_queries") and p.get("matched_p50_ms")
+    ]
+    return min(ratios) if ratios else None
+
+
+def summary_table(results: dict[str, dict]) -> str:
+    head = (
+        "| size | salary ETL rows/s | postings ETL rows/s (incl. extraction) | extraction MB/s "
+        "| extraction × naive | titles × naive (row apply) | ETL peak RSS MB (sal / post) "
+        "| store build s | worst page p95 ms | pages × pandas (min) | count(*) floor ms "
+        "| first page s | filter change s | dashboard peak RSS MB |"
+    )
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for size, r in results.items():
+        sal, post, q, b, st = (r.get(k) for k in ("salaries", "postings", "queries", "browser",
+                                                    "store"))  # fmt: skip
+        page, p95 = worst_page(q)
+        ratio = min_ratio(q)
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    size,
+                    _num(_g(sal, "rows_per_s")),
+                    _num(_g(post, "rows_per_s")),
+                    _num(_g(post, "extract_mb_per_s"), ".1f"),
+                    _num(_g(post, "extract_ratio"), ".0f", "×"),
+                    _num(_g(sal, "titles_ratio"), ".1f", "×"),
+                    f"{_num(_g(sal, 'peak_rss_mb'))} / {_num(_g(post, 'peak_rss_mb'))}",
+                    _num(
+                        (_g(st, "read_seconds") or 0) + (_g(st, "publish_seconds") or 0)
+                        if st and "publish_seconds" in st
+                        else None,
+                        ".1f",
+                    ),
+                    f"{_num(p95, '.0f')} ({page})" if page else "–",
+                    _num(ratio, ".1f", "×"),
+                    _num(_g(q, "floor_p50_ms"), ".1f"),
+                    _num(_g(b, "first_page_s"), ".1f"),
+                    _num(_g(b, "filter_change_max_s"), ".2f"),
+                    _num(_g(b, "dashboard_peak_rss_mb")),
+                ]
+            )
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+def page_table(size: str, q: dict) -> str:
+    lines = [
+        f"#### {size}: query layer per page (random filter sets, uncached SQL)",
+        "",
+        "| page | queries | filter sets | p50 ms | p95 ms | pandas p50 ms | × pandas "
+        "| slowest query (p95 ms) | store-level queries p95 ms |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for page, p in q["pages"].items():
+        filtered = {k: v for k, v in p["per_query_p95_ms"].items()
+                    if not k.endswith("*") and k.split(":", 1)[1] not in
+                    ("store_meta", "filter_options", "sources_table")}  # fmt: skip
+        slow = max(filtered, key=filtered.get) if filtered else None
+        ratio = (p["naive_p50_ms"] / p["matched_p50_ms"]) if p.get("matched_p50_ms") else None
+        lines.append(
+            f"| {page} | {p['queries']} | {p.get('filter_sets', '–')} | {p['p50_ms']:.0f} | "
+            f"{p['p95_ms']:.0f} | "
+            f"{_num(p['naive_p50_ms'] if p['naive_queries'] else None, '.0f')} "
+            f"({p['naive_queries']} of {p['queries']}) | {_num(ratio, '.1f', '×')} | "
+            f"{slow.split(':', 1)[1] if slow else '–'} ({_num(filtered.get(slow), '.0f')}) | "
+            f"{p.get('store_level_p95_ms', 0):.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def targets(results: dict[str, dict]) -> list[str]:
+    """One line per target and size: met / MISSED with the figure."""
+    out = []
+
+    def line(ok: bool | None, text: str) -> None:
+        mark = "–" if ok is None else ("met" if ok else "**MISSED**")
+        out.append(f"- {mark}: {text}")
+
+    for size, r in results.items():
+        sal, post, q, b = (r.get(k) for k in ("salaries", "postings", "queries", "browser"))
+        if sal:
+            line(sal["rows_per_s"] >= 100_000,
+                 f"{size} salary ETL {sal['rows_per_s']:,.0f} rows/s (≥ 100,000)")  # fmt: skip
+        if post:
+            line(post["rows_per_s"] >= 20_000,
+                 f"{size} postings ETL {post['rows_per_s']:,.0f} rows/s (≥ 20,000)")  # fmt: skip
+            if "extract_ratio" in post:
+                line(post["extract_ratio"] >= 10,
+                     f"{size} extraction {post['extract_ratio']:.0f}× naive (≥ 10×)")  # fmt: skip
+        limit = {"1M": 100, "10M": 500}.get(size)
+        page, p95 = worst_page(q)
+        if limit and page:
+            line(p95 <= limit, f"{size} worst page p95 {p95:.0f} ms on {page} (≤ {limit} ms)")
+        if size == "1M" and q:
+            ratio = min_ratio(q)
+            if ratio is not None:
+                line(ratio >= 5, f"1M slowest page ratio vs pandas {ratio:.1f}× (≥ 5×)")
+        if b and "first_page_s" in b:
+            line(
+                b["first_page_s"] <= 3, f"{size} first page drawn {b['first_page_s']:.1f} s (≤ 3 s)"
+            )
+            if size == "1M":
+                line(b["filter_change_max_s"] <= 1,
+                     f"1M filter change {b['filter_change_max_s']:.2f} s (≤ 1 s)")  # fmt: skip
+    sizes = [s for s in results if results[s].get("postings")]
+    if len(sizes) >= 2:
+        a, z = results[sizes[0]]["postings"], results[sizes[-1]]["postings"]
+        grow = z["peak_rss_mb"] / a["peak_rss_mb"]
+        text = (
+            f"ETL peak RSS {a['peak_rss_mb']:,.0f} MB at {sizes[0]} → "
+            f"{z['peak_rss_mb']:,.0f} MB at {sizes[-1]} ({grow:.1f}×; bounded < 2×)"
+        )
+        line(grow < 2, text)
+    return out
+
+
+def render(
+    results: dict[str, dict], notes: list[str], errors: list[str], m: dict | None = None
+) -> str:
+    """The whole RESULTS.md; ``m`` is the machine/date/commit of the measurement."""
+    m = m or machine()
+    parts = [
+        "# Benchmark results",
+        "",
+        f"Measured by `benchmarks/run.py` on {m['date']}, commit `{m['commit']}`, "
+        f"{m['cores']} cores, {m['ram_gb']} GB RAM (load average at the end: {m['load']}; "
+        "the machine is shared, so absolute times are noisy, ratios measured in the same "
+        "process hold better).",
+        "",
+        summary_table(results),
+        "",
+        "Columns: ETL figures stream the scale files in 100k-row chunks through the real "
+        "`etl.staging.stage` + `etl.transform`; one-time start-up (gazetteer, ECB rates, "
+        "taxonomies) is excluded and listed below. Postings take their skills from the "
+        "description text (every row goes through extraction). Naive baselines run on a sample "
+        "of the same rows. Query figures replay the calls each page really makes (recorded "
+        "from the app) against the uncached SQL; '× pandas' compares the queries that have a "
+        "pandas equivalent. Browser: `streamlit run` → first page with a chart and no running "
+        "indicator, in headless Chromium.",
+        "",
+        "## Targets",
+        "",
+        TARGETS,
+        "",
+        *targets(results),
+        "",
+        "## Detail",
+        "",
+    ]
+    for size, r in results.items():
+        if r.get("queries"):
+            parts += [page_table(size, r["queries"]), ""]
+        bits = []
+        for kind in ("salaries", "postings"):
+            e = r.get(kind)
+            if e:
+                bits.append(
+                    f"{kind}: {e['rows']:,} rows ({e['loaded']:,} loaded, {e['rejected']:,} "
+                    f"rejected) in {e['seconds']:.1f} s + {e['startup_seconds']:.1f} s start-up"
+                )
+        if r.get("store"):
+            st = r["store"]
+            bits.append(f"store: {st['store_mb']:,.0f} MB, peak RSS {st['peak_rss_mb']:,.0f} MB, "
+                        f"rows {st['rows']}")  # fmt: skip
+        if r.get("browser"):
+            b = r["browser"]
+            bits.append(
+                f"browser: server ready {b.get('server_ready_s')} s, page drawn "
+                f"{b.get('first_page_after_load_s')} s after load, filter changes "
+                f"{b.get('filter_change_s')} s, warm reload (queries cached) "
+                f"{b.get('warm_reload_s', '–')} s (first chart after "
+                f"{b.get('warm_first_chart_s', '–')} s)"
+            )
+        if bits:
+            parts += [f"- **{size}** " + "; ".join(bits), ""]
+    if notes:
+        parts += ["## Findings", "", *notes, ""]
+    if errors:
+        parts += ["## Steps that failed", "", *(f"- {e}" for e in errors), ""]
+    return "\n".join(parts) + "\n"

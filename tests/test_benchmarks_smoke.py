@@ -1,0 +1,140 @@
+"""The benchmark harness works (no timing asserts): scale data, baselines, report, a tiny run."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import baselines, dataset, report  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("text", "n"), [("100k", 100_000), ("1M", 1_000_000), ("10m", 10_000_000), ("2500", 2500)]
+)
+def test_sizes_read_with_k_and_m_suffixes(text: str, n: int) -> None:
+    assert dataset.parse_size(text) == n
+    assert dataset.parse_size(dataset.size_label(n)) == n
+
+
+@pytest.mark.parametrize("text", ["", "ten", "1G", "-5k", "1,000"])
+def test_a_bad_size_is_a_one_line_error(text: str) -> None:
+    with pytest.raises(dataset.DatasetError, match="bad size"):
+        dataset.parse_size(text)
+
+
+def test_scale_files_resample_real_rows_with_jitter(shared_data: Path, tmp_path: Path) -> None:
+    paths = dataset.build(3_000, shared_data, tmp_path, log=lambda _: None)
+    posts = next(dataset.iter_chunks(paths["postings"]))
+    sal = next(dataset.iter_chunks(paths["salaries"]))
+    assert len(posts) == len(sal) == 3_000
+    real = pd.read_csv(shared_data / dataset.POSTINGS, dtype=str, keep_default_na=False,
+                       na_values=[""])  # fmt: skip
+    assert list(posts.columns) == [*real.columns, "description"]
+    assert set(posts["job_title"]) <= set(real["job_title"])  # real titles, resampled
+    assert not posts["job_posted_date"].isin(real["job_posted_date"]).all()  # dates jittered
+    assert posts["job_posted_date"].str[:4].isin(["2022", "2023", "2024", "2025"]).all()
+    lengths = posts["description"].str.len()
+    assert lengths.median() == pytest.approx(dataset.DESCRIPTION_BYTES, rel=0.05)
+    # HTML stripped (one real RemoteOK text keeps a truncated '<span ... s<br/>': not a tag)
+    assert not posts["description"].str.contains(r"</?(?:p|div|li|ul|strong)>", regex=True).any()
+    usd = pd.to_numeric(sal["salary_in_usd"])
+    assert usd.nunique() > 1_000  # pay jittered, not 3,000 copies of a few survey values
+
+
+def test_built_files_are_reused(shared_data: Path, tmp_path: Path) -> None:
+    paths = dataset.build(1_000, shared_data, tmp_path, log=lambda _: None)
+    stamp = paths["postings"].stat().st_mtime_ns
+    again = dataset.build(1_000, shared_data, tmp_path, log=lambda _: None)
+    assert again == paths and paths["postings"].stat().st_mtime_ns == stamp
+
+
+def test_missing_source_data_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(dataset.DatasetError, match="missing source file"):
+        dataset.build(10, tmp_path / "nowhere", tmp_path / "out")
+
+
+def test_naive_extraction_finds_what_the_extractor_finds_in_plain_cases() -> None:
+    from etl.normalise.skills import SkillExtractor
+
+    texts = pd.Series(
+        ["We use Python, SQL and Kubernetes daily.", "Excel and Tableau; no coding.", ""]
+    )
+    naive = baselines.naive_extract(texts, baselines.skill_patterns())
+    fast = SkillExtractor().extract_many(texts)
+    for got, want in zip(naive, fast, strict=True):
+        assert set(want) <= set(got)
+    assert {"Python", "SQL", "Kubernetes"} <= set(naive[0])
+    assert naive[2] == []
+
+
+def test_naive_title_mapping_equals_the_vectorised_one() -> None:
+    from etl.normalise.roles import map_roles
+
+    titles = pd.Series(["Senior ML Engineer", "Data Scientist", None, "Chef", "Data Scientist"])
+    assert naive_equal(baselines.naive_roles(titles), map_roles(titles))
+
+
+def naive_equal(a: pd.Series, b: pd.Series) -> bool:
+    return a.astype("object").tolist() == b.astype("object").tolist()
+
+
+def test_naive_pandas_queries_count_what_duckdb_counts(demo_store: Path) -> None:
+    from dashboard import queries
+    from dashboard.filters import Filters
+    from etl.store import read_tables, store_version
+
+    frames = read_tables(demo_store, ("postings", "salaries", "posting_skills"))
+    s, v = str(demo_store), store_version(demo_store)
+    role = frames["postings"]["role"].iloc[0]
+    for f in (Filters(), Filters(roles=(role,), seniority=("senior", "mid"))):
+        sql = queries.headline.__wrapped__(s, v, f)
+        naive = baselines.NAIVE["headline"](frames, f)
+        assert naive["postings"] == sql["postings"]
+        assert naive["salaries"] == sql["salaries"]
+        assert naive["median_survey"] == pytest.approx(sql["median_survey"])
+        top = queries.top_skills.__wrapped__(s, v, f, 5)
+        assert list(baselines.NAIVE["top_skills"](frames, f, 5).round(9)) == list(
+            top["share"].round(9)
+        )
+
+
+def test_the_report_marks_missed_and_met_targets() -> None:
+    results = {
+        "1M": {
+            "salaries": {"rows_per_s": 150_000.0, "peak_rss_mb": 400.0, "titles_ratio": 20.0},
+            "postings": {"rows_per_s": 3_000.0, "extract_ratio": 300.0, "peak_rss_mb": 600.0},
+            "queries": {"floor_p50_ms": 1.0, "pages": {"overview": {
+                "p95_ms": 250.0, "p50_ms": 100.0, "naive_p50_ms": 900.0, "matched_p50_ms": 90.0,
+                "naive_queries": 4, "queries": 4, "per_query_p95_ms": {"0:headline": 250.0}}}},
+            "browser": {"first_page_s": 2.0, "filter_change_max_s": 1.5},
+        }
+    }  # fmt: skip
+    lines = "\n".join(report.targets(results))
+    assert re.search(r"met: 1M salary ETL 150,000", lines)
+    assert re.search(r"MISSED\*\*: 1M postings ETL 3,000", lines)
+    assert re.search(r"MISSED\*\*: 1M worst page p95 250 ms on overview", lines)
+    assert re.search(r"met: 1M slowest page ratio vs pandas 10.0×", lines)
+    assert re.search(r"MISSED\*\*: 1M filter change 1.50 s", lines)
+    table = report.summary_table(results)
+    assert table.count("\n") == 2 and "| 1M |" in table
+
+
+@pytest.mark.slow
+def test_a_tiny_run_writes_the_results_table(shared_data: Path, tmp_path: Path) -> None:
+    from benchmarks import run
+
+    out = tmp_path / "R.md"
+    code = run.main(["--sizes", "2k", "--quick", "--skip-browser", "--combos", "2",
+                     "--shared", str(shared_data), "--data-dir", str(tmp_path),
+                     "--results", str(out)])  # fmt: skip
+    text = out.read_text(encoding="utf-8")
+    assert code == 0, text
+    assert "| 2k |" in text and "## Targets" in text and "overview" in text
