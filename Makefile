@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint bench clean distclean store chromium screenshot
+.PHONY: run test lint bench bench-smoke clean distclean store chromium screenshot
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ lint: $(VENV)/.installed-test
 ## bench: the benchmark table (benchmarks/RESULTS.md)
 bench: $(VENV)/.installed-test chromium
 	$(PY) benchmarks/run.py
+
+## bench-smoke: the benchmark at its smallest size (CI: proves it works; no timing asserts)
+bench-smoke: $(VENV)/.installed-test chromium
+	$(PY) benchmarks/run.py --sizes 100k --quick
 
 ## screenshot: regenerate docs/screenshot.png from the real app
 screenshot: $(VENV)/.installed-test chromium
