@@ -13,10 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from etl.config import data_dir
 from etl.contract import EMPLOYMENT_TYPES, REMOTE_CODES
+from etl.normalise.files import read_yaml_mapping
 
 
 @dataclass(frozen=True)
@@ -49,21 +49,9 @@ def _word_patterns(
     return tuple(patterns)
 
 
-def _read_yaml(path: Path) -> dict:
-    """The reviewed file as a dict; a clear one-line error when it is missing or malformed."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ValueError(f"cannot read {path}: {reason}") from None
-    if not isinstance(raw, dict):
-        raise ValueError(f"cannot read {path}: expected a mapping at the top level")
-    return raw
-
-
 @lru_cache(maxsize=4)
 def _load(path: Path) -> FieldRules:
-    raw = _read_yaml(path)
+    raw = read_yaml_mapping(path)
     emp = raw.get("employment_types") or {}
     rem = raw.get("remote") or {}
     codes = {str(k).lower(): str(v) for k, v in (emp.get("codes") or {}).items()}

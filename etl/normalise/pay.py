@@ -16,9 +16,9 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from etl.config import data_dir
+from etl.normalise.files import read_yaml_mapping
 
 
 class PayText(NamedTuple):
@@ -40,21 +40,9 @@ class PayRules:
     ignore: re.Pattern[str]
 
 
-def _read_yaml(path: Path) -> dict:
-    """The reviewed file as a dict; a clear one-line error when it is missing or malformed."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ValueError(f"cannot read {path}: {reason}") from None
-    if not isinstance(raw, dict):
-        raise ValueError(f"cannot read {path}: expected a mapping at the top level")
-    return raw
-
-
 @lru_cache(maxsize=4)
 def _load_rules(path: Path) -> PayRules:
-    raw = _read_yaml(path)
+    raw = read_yaml_mapping(path)
     periods = [
         (str(word).lower(), period)
         for period, words in (raw.get("period_words") or {}).items()
