@@ -24,6 +24,14 @@ def test_sizes_read_with_k_and_m_suffixes(text: str, n: int) -> None:
     assert dataset.parse_size(dataset.size_label(n)) == n
 
 
+def test_the_default_sizes_include_10m_and_skip_10m_leaves_it_out() -> None:
+    from benchmarks import run
+
+    assert run.chosen_sizes("100k,1M,10M") == [100_000, 1_000_000, 10_000_000]
+    assert run.chosen_sizes("100k,1M,10M", skip_10m=True) == [100_000, 1_000_000]
+    assert run.chosen_sizes("10M", skip_10m=True) == []
+
+
 @pytest.mark.parametrize("text", ["", "ten", "1G", "-5k", "1,000"])
 def test_a_bad_size_is_a_one_line_error(text: str) -> None:
     with pytest.raises(dataset.DatasetError, match="bad size"):
