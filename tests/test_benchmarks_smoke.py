@@ -146,3 +146,30 @@ def test_a_tiny_run_writes_the_results_table(shared_data: Path, tmp_path: Path) 
     text = out.read_text(encoding="utf-8")
     assert code == 0, text
     assert "| 2k |" in text and "## Targets" in text and "overview" in text
+
+
+def _etl(rows: int, rss: float) -> dict:
+    return {"rows": rows, "rows_per_s": 1.0, "peak_rss_mb": rss}
+
+
+def test_memory_growth_is_judged_from_1m_up_when_10m_was_measured() -> None:
+    results = {
+        "100k": {"postings": _etl(100_000, 500.0)},
+        "1M": {"postings": _etl(1_000_000, 900.0)},
+        "10M": {"postings": _etl(10_000_000, 1_000.0)},
+    }
+    lines = "\n".join(report.targets(results))
+    # 100k -> 10M is 2x, but the target is about growth past 1M: 900 -> 1,000 MB
+    assert re.search(r"met: postings ETL peak RSS 900 MB at 1M → 1,000 MB at 10M", lines)
+    results["10M"]["postings"]["peak_rss_mb"] = 5_000.0
+    lines = "\n".join(report.targets(results))
+    assert re.search(r"MISSED\*\*: postings ETL peak RSS 900 MB at 1M → 5,000 MB at 10M", lines)
+
+
+def test_memory_growth_falls_back_to_the_smallest_size_without_10m() -> None:
+    results = {
+        "1M": {"salaries": _etl(1_000_000, 1_500.0)},
+        "100k": {"salaries": _etl(100_000, 500.0)},
+    }
+    lines = "\n".join(report.targets(results))
+    assert re.search(r"MISSED\*\*: salaries ETL peak RSS 500 MB at 100k → 1,500 MB at 1M", lines)
