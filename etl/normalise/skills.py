@@ -4,11 +4,15 @@ Sources name skills three ways: a list of tokens (data_jobs' "['sql', 'python']"
 or only inside the description text. Both end up as canonical names from the taxonomy so that
 "golang" and "Go", "k8s" and "Kubernetes" are counted once.
 
-Free text is scanned in ONE Aho-Corasick pass over the lower-cased text; every automaton key
-starts with a boundary character (space, "(", "/", ",", ...), so keys only hit at word starts and
-short aliases such as "r" or "c" do not fire on every letter. The word end, exact case for
-case-sensitive aliases ("R", "Go", "Excel") and the list context ("Python, Go and Java") are then
-checked per hit; overlapping hits keep the leftmost-longest one ("no-sql" is NoSQL, not SQL).
+Free text is scanned in ONE Aho-Corasick pass over a same-length ASCII lower-case copy of the
+text in which every boundary (whitespace, "(", "/", ",", ...) reads " " (``_scan_form``, one
+bytes-level translate). Every automaton key is boundary + alias + a non-word character, so keys
+only hit whole words: short aliases such as "r" or "c" do not fire on every word starting with
+them. The word end, exact case for case-sensitive aliases ("R", "Go", "Excel") and the list
+context ("Python, Go and Java") are then checked per hit on the text itself, with whitespace
+runs counting as one space; overlapping hits keep the leftmost-longest one ("no-sql" is NoSQL,
+not SQL). A text where a multi-word alias might span a whitespace run ("machine\n\nlearning") is
+re-read with its whitespace collapsed.
 """
 
 from __future__ import annotations
@@ -59,6 +63,8 @@ class SkillTaxonomy:
     categories: tuple[str, ...]
     _lookup: dict[str, str] = field(repr=False)
     _text_aliases: tuple[_TextAlias, ...] = field(repr=False)
+    # Built automata, kept with the taxonomy so each SkillExtractor(taxonomy) reuses them.
+    _automata: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     def canonical(self, alias: str) -> str | None:
         """The canonical name of a skill token, case-insensitively; None when unknown."""
@@ -207,50 +213,167 @@ def _lower_same_length(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+def _scan_form(text: str) -> str:
+    """``text`` as the automaton reads it: same length, ASCII, lower case, few kinds of marks.
+
+    Whitespace and the ASCII ``_BEFORE`` characters become " ", every non-ASCII character "?",
+    the other ASCII non-word characters ("$", ")", controls) NUL: one bytes-level translate, far
+    cheaper than re-joining the words and ``lower()``. Hits that depend on one of these marks are
+    checked against the text itself. The Kelvin sign is the one non-ASCII character whose
+    ``lower()`` is ASCII ("k"), so it is mapped first: "\\u212a8s" still reads "k8s".
+    """
+    if not text.isascii() and _KELVIN in text:
+        text = text.replace(_KELVIN, "k")
+    return text.encode("ascii", "replace").translate(_SCAN_TABLE).decode("ascii")
+
+
+def _scan_table() -> bytes:
+    table = bytearray(range(256))
+    for code in range(128):
+        char = chr(code)
+        if char != "?" and (char in _WS or char in _BEFORE):
+            table[code] = ord(" ")
+        elif "A" <= char <= "Z":
+            table[code] = ord(char.lower())
+        elif not char.isalnum() and char not in "?._":
+            table[code] = 0  # "$", ")", controls...: all alike to the automaton (text decides)
+    return bytes(table)
+
+
+# Whitespace as ``str.split()`` sees it (pinned by a test); each run of it was one " " before.
+_WS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # noqa: E501
+_BOUNDARY = frozenset(_BEFORE + _WS)
+_KELVIN = "\u212a"
+_SCAN_TABLE = _scan_table()
+# What the scan can show right after a word that may still end there: " " (whitespace or a
+# boundary), "?" (unknown: checked on the text), "." and "\0" (other ASCII non-word characters).
+# Letters, digits and "_" never end a word, so keys only hit whole words ("c" of "cloud" is no
+# hit) and the short aliases " c" / " r" no longer fire at every word starting with c or r.
+_ENDS = "".join(
+    sorted(
+        {chr(b) for b in _SCAN_TABLE[:128]}
+        - {"_"}
+        - {c for c in map(chr, range(128)) if c.isalnum()}
+    )
+)
+_GAP, _MAIN = 1, 0
+
+
+def _build_automaton(aliases: tuple[_TextAlias, ...]) -> ahocorasick.Automaton:
+    """One automaton over ``_scan_form`` texts; each value lists (kind, ...) entries.
+
+    Main keys are boundary + alias + end character, with entries (``_MAIN``, alias length,
+    check the character before, key to verify on the text or None, aliases). Gap keys (a
+    multi-word alias's first words followed by two whitespace characters or a non-ASCII one)
+    mark texts whose whitespace runs must be collapsed first: entries (``_GAP``, gap length).
+    """
+    groups: dict[str, dict[tuple[int, bool, str | None], list[_TextAlias]]] = {}
+    gaps: dict[str, set[int]] = {}
+    for alias in aliases:
+        key = " ".join(alias.form.split()).lower()
+        scan = _scan_form(key)
+        verify = key if (" " in scan or "?" in scan or "\0" in scan) else None
+        prefixes = (" ", "?") if key[0].isalnum() else ("",)
+        for prefix in prefixes:
+            for end in _ENDS:
+                group = groups.setdefault(prefix + scan + end, {})
+                group.setdefault((len(scan), prefix == "?", verify), []).append(alias)
+            for i, char in enumerate(key):
+                if char == " ":
+                    for gap in ("  ", " ?", "?"):
+                        gaps.setdefault(prefix + scan[:i] + gap, set()).add(len(gap))
+    automaton = ahocorasick.Automaton()
+    for word in [*groups, *(g for g in gaps if g not in groups)]:  # a stable order
+        entries = [(_GAP, n, False, None, ()) for n in sorted(gaps.get(word, ()))]
+        for (length, check, verify), found in groups.get(word, {}).items():
+            entries.append((_MAIN, length, check, verify, tuple(found)))
+        automaton.add_word(word, tuple(entries))
+    automaton.make_automaton()
+    return automaton
+
+
+def _left_context(cased: str, start: int) -> str:
+    """What ``cased`` holds in the 5 characters before ``start`` once whitespace runs are one
+    space (as the original text was normalised), right-stripped."""
+    size = 16
+    while True:
+        lo = max(0, start - size)
+        words = " ".join(cased[lo:start].split())
+        if lo == 0 or len(words) > 5:
+            break
+        size *= 4
+    sep = " " if words and cased[start - 1] in _WS else ""
+    return ((" " if lo == 0 else "") + words + sep)[-5:].rstrip()
+
+
+def _right_context(cased: str, end: int) -> str:
+    """The 5 characters after ``end`` with whitespace runs as one space, left-stripped."""
+    size = 16
+    while True:
+        hi = end + 1 + size
+        words = " ".join(cased[end + 1 : hi].split())
+        if hi >= len(cased) or len(words) > 5:
+            break
+        size *= 4
+    if not words:
+        return ""
+    sep = " " if cased[end + 1] in _WS else ""
+    return (sep + words + " ")[:5].lstrip()
+
+
 class SkillExtractor:
     """Finds canonical skills in free text (descriptions) in one Aho-Corasick pass."""
 
     def __init__(self, taxonomy: SkillTaxonomy | None = None) -> None:
         self.taxonomy = taxonomy or load_taxonomy()
-        automaton = ahocorasick.Automaton()
-        entries: dict[str, list[tuple[_TextAlias, int]]] = {}
-        for alias in self.taxonomy._text_aliases:
-            key = " ".join(alias.form.split()).lower()
-            if key[0].isalnum():
-                for prefix in _BEFORE:
-                    entries.setdefault(prefix + key, []).append((alias, 1))
-            else:
-                entries.setdefault(key, []).append((alias, 0))
-        for key, hits in entries.items():
-            automaton.add_word(key, (len(key), tuple(hits)))
-        automaton.make_automaton()
-        self._automaton = automaton
+        cache = self.taxonomy._automata
+        if "text" not in cache:
+            cache["text"] = _build_automaton(self.taxonomy._text_aliases)
+        self._automaton = cache["text"]
 
     def extract(self, text: str | None) -> list[str]:
         """Distinct canonical skills named in ``text``, in order of first mention."""
         if not isinstance(text, str) or not text:
             return []
-        cased = " " + " ".join(text.split()) + " "
-        if len(cased) <= 2:
-            return []
-        low = _lower_same_length(cased)
-        hits: list[tuple[int, int, str]] = []
-        for end, (length, candidates) in self._automaton.iter(low):
-            for alias, skip in candidates:
-                start = end - length + 1 + skip
-                if self._accept(alias, cased, start, end):
-                    hits.append((start, end, alias.skill))
-                    break
+        hits = self._hits(" " + text + " ")
+        if hits is None:  # a multi-word alias may span a whitespace run: collapse runs first
+            hits = self._hits(" " + " ".join(text.split()) + " ", gaps=False)
         if not hits:
             return []
-        hits.sort(key=lambda h: (h[0], h[0] - h[1]))
+        if len(hits) > 1:
+            hits.sort(key=_hit_order)
         found: dict[str, None] = {}
         last_end = -1
         for start, end, skill in hits:
             if start > last_end:
-                found.setdefault(skill, None)
+                found[skill] = None
                 last_end = end
         return list(found)
+
+    def _hits(self, cased: str, gaps: bool = True) -> list[tuple[int, int, str]] | None:
+        """Accepted (start, end, skill) of every alias in ``cased`` (" " + text + " "), or None
+        when the text must be re-read with its whitespace collapsed (never when ``gaps`` is
+        False: the caller already collapsed it)."""
+        accept = self._accept
+        hits: list[tuple[int, int, str]] = []
+        for pos, entries in self._automaton.iter(_scan_form(cased)):
+            for kind, length, check_before, verify, aliases in entries:
+                if kind == _GAP:
+                    if gaps and cased[pos] in _WS and (length == 1 or cased[pos - 1] in _WS):
+                        return None
+                    continue
+                start = pos - length
+                if check_before and cased[start - 1] not in _BOUNDARY:
+                    continue
+                if verify is not None:
+                    span = _lower_same_length(cased[start:pos])
+                    if " ".join(span.split()) != verify:
+                        continue
+                for alias in aliases:
+                    if accept(alias, cased, start, pos - 1):
+                        hits.append((start, pos - 1, alias.skill))
+                        break
+        return hits
 
     @staticmethod
     def _accept(alias: _TextAlias, cased: str, start: int, end: int) -> bool:
@@ -268,11 +391,15 @@ class SkillExtractor:
             return False  # ".net" inside "asp.net"
         if short and before in _SHORT_GLUE_BEFORE:
             return False  # "AT&T", "B-R"
-        if alias.case_sensitive and cased[start : end + 1] != alias.form:
-            return False
+        if alias.case_sensitive:
+            span = cased[start : end + 1]
+            if " " in alias.form:
+                span = " ".join(span.split())
+            if span != alias.form:
+                return False
         if alias.list_context:
-            left = cased[max(0, start - 5) : start].rstrip()
-            right = cased[end + 1 : end + 6].lstrip()
+            left = _left_context(cased, start)
+            right = _right_context(cased, end)
             return (
                 (left[-1:] != "" and left[-1:] in _LIST_BEFORE)
                 or left.endswith((" and", " or", " und"))
@@ -283,7 +410,12 @@ class SkillExtractor:
 
     def extract_many(self, texts: Iterable[str | None]) -> list[list[str]]:
         """``extract`` for each text."""
-        return [self.extract(t) for t in texts]
+        extract = self.extract
+        return [extract(t) for t in texts]
+
+
+def _hit_order(hit: tuple[int, int, str]) -> tuple[int, int]:
+    return hit[0], hit[0] - hit[1]  # leftmost first, then longest
 
 
 def explode_skills(
@@ -295,16 +427,28 @@ def explode_skills(
     taxonomy knows); unknown names and empty lists produce no rows.
     """
     taxonomy = taxonomy or load_taxonomy()
-    rows: dict[tuple[str, str], str] = {}
-    for pid, skills in zip(posting_ids, skill_lists, strict=True):
-        if _is_missing(pid):
+    resolved: dict[object, list[str]] = {}  # per distinct list: postings repeat a few hundred
+    pids: list[str] = []
+    names: list[str] = []
+    missing = posting_ids.isna().to_numpy(dtype=bool)  # a superset of _is_missing: re-checked
+    for pid, skills, maybe_missing in zip(
+        posting_ids.tolist(), skill_lists.tolist(), missing.tolist(), strict=True
+    ):
+        if maybe_missing and _is_missing(pid):
             continue
-        for name in skills_from_list(skills, taxonomy):
-            rows.setdefault((str(pid), name), taxonomy.skills[name].category)
-    return pd.DataFrame(
-        {
-            "posting_id": pd.Series([k[0] for k in rows], dtype="string"),
-            "skill": pd.Series([k[1] for k in rows], dtype="string"),
-            "category": pd.Series(list(rows.values()), dtype="string"),
-        }
-    )
+        key = tuple(skills) if type(skills) in (list, tuple) else skills
+        try:
+            found = resolved.get(key) if type(key) in (tuple, str) else None
+            if found is None:
+                found = resolved[key] = skills_from_list(skills, taxonomy)
+        except TypeError:  # unhashable items: resolve this row on its own
+            found = skills_from_list(skills, taxonomy)
+        if found:
+            pids.extend([str(pid)] * len(found))
+            names.extend(found)
+    out = pd.DataFrame({"posting_id": pids, "skill": names}, dtype="string")
+    if len(out):  # the same posting may come twice (and bring the same skill twice)
+        out = out.drop_duplicates(["posting_id", "skill"], ignore_index=True)
+    categories = {name: skill.category for name, skill in taxonomy.skills.items()}
+    out["category"] = out["skill"].map(categories).astype("string")
+    return out
