@@ -201,6 +201,13 @@ def _filtered_rows(d, f, table, cap=20_000):
     return df.sort_values(order, ascending=[False, True]).head(cap), len(df)
 
 
+def _preview_rows(d, f, table, limit=1_000):
+    from dashboard.queries import PREVIEW_COLUMNS
+
+    rows, n = _filtered_rows(d, f, table, limit)
+    return rows[list(PREVIEW_COLUMNS[table])], n
+
+
 def _ai_by_month(d, f):
     p = d["postings"][_mask(d["postings"], f, "postings")]
     g = p.groupby(p["posted_date"].dt.to_period("M"))
@@ -229,6 +236,7 @@ NAIVE = {
     "role_skill_profile": _role_profile,
     "role_coverage": _role_coverage,
     "filtered_rows": _filtered_rows,
+    "preview_rows": _preview_rows,
     "ai_share_by_month": _ai_by_month,
     "ai_share_by": _ai_by,
 }

@@ -5,6 +5,12 @@ strings) and is cached with st.cache_data: the store version (etl.store.store_ve
 the key, so a freshly published store is picked up without a restart. Aggregation happens in SQL;
 only the columns a chart needs come back. Values are always bound parameters; the only things
 formatted into SQL are column names from the whitelists below.
+
+Each query reads the smallest table that answers it exactly (etl/marts.py): counts and totals come
+from the ``posting_counts`` cube, skill queries from ``posting_skill_facts`` (the filter columns
+are on it: no join), the sidebar from ``filter_values``; quantiles, medians and rows still come
+from the base tables. A store without the marts (an older schema) raises a StoreError that says
+how to upgrade it.
 """
 
 from __future__ import annotations
@@ -20,8 +26,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.filters import Filters, Options, month_bounds
-from etl.contract import REGIONS, REMOTE_CODES, SENIORITY_CODES
-from etl.store import connect
+from etl.contract import MART_NAMES, REGIONS, REMOTE_CODES, SENIORITY_CODES
+from etl.store import StoreError, connect
 
 Params = list[object]
 
@@ -48,6 +54,32 @@ POSTING_DIMS = (
 SALARY_DIMS = ("role", "seniority", "remote", "region", "country_code", "year", "company_size")
 SALARY_KINDS = ("survey", "advertised")
 DOWNLOAD_CAP = 20_000
+PREVIEW_ROWS = 1_000
+PREVIEW_COLUMNS: dict[str, tuple[str, ...]] = {
+    "postings": (
+        "posted_date",
+        "title",
+        "company",
+        "role",
+        "seniority",
+        "country_code",
+        "remote",
+        "salary_usd",
+        "source",
+    ),
+    "salaries": (
+        "year",
+        "title",
+        "role",
+        "seniority",
+        "country_code",
+        "remote",
+        "company_size",
+        "salary_usd",
+        "source",
+    ),
+}
+"""The columns the Data page shows in its preview (the download has every column)."""
 
 
 @contextlib.contextmanager
@@ -64,7 +96,7 @@ def _cursor(store: str, version: str) -> Iterator[duckdb.DuckDBPyConnection]:
                 _COND.wait_for(lambda: held.users == 0, timeout=10)
                 held.con.close()
                 del _HELD[store]
-            held = _HELD[store] = _Held(version, connect(Path(store)))
+            held = _HELD[store] = _Held(version, _open(Path(store)))
         held.users += 1
         cur = held.con.cursor()
     try:
@@ -76,13 +108,31 @@ def _cursor(store: str, version: str) -> Iterator[duckdb.DuckDBPyConnection]:
             _COND.notify_all()
 
 
+def _open(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection, refused with a clear message when the store has no marts."""
+    con = connect(path)
+    present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if missing := [m for m in MART_NAMES if m not in present]:
+        con.close()
+        raise StoreError(
+            f"the store at {path} was built by an older version and lacks {', '.join(missing)}; "
+            "upgrade it with `python -m etl ensure-store` (or `make run`), then reload"
+        )
+    return con
+
+
 def _df(store: str, version: str, sql: str, params: Params | None = None) -> pd.DataFrame:
     with _cursor(store, version) as cur:
         return cur.execute(sql, params or []).df()
 
 
 def _where(f: Filters, table: str, skip: tuple[str, ...] = ()) -> tuple[str, Params]:
-    """WHERE clause and parameters of ``f`` for ``table`` ('postings' or 'salaries')."""
+    """WHERE clause and parameters of ``f`` for ``table``.
+
+    ``table`` is 'postings' (also right for posting_skill_facts, which has the same columns),
+    'posting_counts' (months by its ``month`` column: exact, a filter always covers whole months)
+    or 'salaries'.
+    """
     clauses: list[str] = []
     params: Params = []
     for col, values in (
@@ -96,9 +146,10 @@ def _where(f: Filters, table: str, skip: tuple[str, ...] = ()) -> tuple[str, Par
         if values and col not in skip:
             clauses.append(f"list_contains(?::VARCHAR[], {col})")
             params.append(list(values))
-    if table == "postings" and f.months and "time" not in skip:
+    if table in ("postings", "posting_counts") and f.months and "time" not in skip:
         lo, hi = month_bounds(f.months)
-        clauses.append("posted_date >= ? AND posted_date < ?")
+        col = "month" if table == "posting_counts" else "posted_date"
+        clauses.append(f"{col} >= ? AND {col} < ?")
         params += [lo, hi]
     if table == "salaries" and f.years and "time" not in skip:
         clauses.append("year BETWEEN ? AND ?")
@@ -126,46 +177,26 @@ def store_meta(store: str, version: str) -> dict[str, str]:
 @_cache
 def filter_options(store: str, version: str) -> Options:
     """Everything the sidebar can offer, from the data (roles ordered by postings + records)."""
-    roles = _df(
-        store,
-        version,
-        "SELECT role, count(*) AS n FROM (SELECT role FROM postings UNION ALL "
-        "SELECT role FROM salaries) GROUP BY role ORDER BY (role = 'Other'), n DESC, role",
-    )["role"].tolist()
-    countries = _df(
-        store,
-        version,
-        "SELECT country_code, any_value(region) AS region, count(*) AS n FROM ("
-        "SELECT country_code, region FROM postings UNION ALL "
-        "SELECT country_code, region FROM salaries) WHERE country_code IS NOT NULL "
-        "AND region IS NOT NULL GROUP BY country_code ORDER BY n DESC, country_code",
-    )
-    present = set(countries["region"])
-    values = _df(
-        store,
-        version,
-        "SELECT DISTINCT 'seniority' AS k, seniority AS v FROM postings UNION "
-        "SELECT DISTINCT 'seniority', seniority FROM salaries UNION "
-        "SELECT DISTINCT 'remote', remote FROM postings UNION "
-        "SELECT DISTINCT 'remote', remote FROM salaries UNION "
-        "SELECT DISTINCT 'source', source FROM postings UNION "
-        "SELECT DISTINCT 'source', source FROM salaries UNION "
-        "SELECT DISTINCT 'year', CAST(year AS VARCHAR) FROM salaries UNION "
-        "SELECT DISTINCT 'month', strftime(posted_date, '%Y-%m') FROM postings",
-    )
+    df = _df(store, version, "SELECT dimension, value, postings, salary_records FROM filter_values")
+    df["n"] = df["postings"] + df["salary_records"]
 
-    def of(k: str) -> set[str]:
-        return set(values.loc[values["k"] == k, "v"].dropna())
+    def of(dim: str, count: str = "n") -> pd.DataFrame:
+        return df[(df["dimension"] == dim) & (df[count] > 0)]
 
+    roles = of("role").assign(other=lambda d: d["value"] == "Other")
+    roles = roles.sort_values(["other", "n", "value"], ascending=[True, False, True])
+    countries = of("country_region").sort_values(["n", "value"], ascending=[False, True])
+    pairs = tuple(tuple(v.split("|", 1)) for v in countries["value"])
+    present = {region for _, region in pairs}
     return Options(
-        roles=tuple(roles),
+        roles=tuple(roles["value"]),
         regions=tuple(r for r in REGIONS if r in present),
-        countries=tuple(zip(countries["country_code"], countries["region"], strict=True)),
-        seniority=tuple(s for s in SENIORITY_CODES if s in of("seniority")),
-        remote=tuple(r for r in REMOTE_CODES if r in of("remote")),
-        sources=tuple(sorted(of("source"))),
-        years=tuple(sorted(int(y) for y in of("year"))),
-        months=tuple(sorted(of("month"))),
+        countries=pairs,  # type: ignore[arg-type]
+        seniority=tuple(s for s in SENIORITY_CODES if s in set(of("seniority")["value"])),
+        remote=tuple(r for r in REMOTE_CODES if r in set(of("remote")["value"])),
+        sources=tuple(sorted(of("source")["value"])),
+        years=tuple(sorted(int(y) for y in of("year", "salary_records")["value"])),
+        months=tuple(sorted(of("month", "postings")["value"])),
     )
 
 
@@ -198,7 +229,7 @@ def headline(store: str, version: str, f: Filters) -> dict[str, object]:
 @_cache
 def postings_by_month(store: str, version: str, f: Filters) -> pd.DataFrame:
     """month, role, n, share: share of *all* postings that month (role filter not applied)."""
-    w, p = _where(f, "postings", skip=("role",))
+    w, p = _where(f, "posting_counts", skip=("role",))
     role_w, role_p = "", []
     if f.roles:
         role_w, role_p = "WHERE list_contains(?::VARCHAR[], m.role)", [list(f.roles)]
@@ -206,8 +237,9 @@ def postings_by_month(store: str, version: str, f: Filters) -> pd.DataFrame:
         store,
         version,
         f"""
-        WITH m AS (SELECT date_trunc('month', posted_date) AS month, role, count(*) AS n
-                   FROM postings {w} GROUP BY ALL),
+        WITH m AS (SELECT CAST(month AS TIMESTAMP) AS month, role,
+                          CAST(sum(postings) AS BIGINT) AS n
+                   FROM posting_counts {w} GROUP BY ALL),
              t AS (SELECT month, sum(n) AS total FROM m GROUP BY month)
         SELECT m.month, m.role, m.n, m.n / t.total AS share
         FROM m JOIN t USING (month) {role_w}
@@ -221,12 +253,13 @@ def postings_by_month(store: str, version: str, f: Filters) -> pd.DataFrame:
 def postings_by(store: str, version: str, f: Filters, dim: str) -> pd.DataFrame:
     """value, n, share of postings per value of one dimension (e.g. seniority, remote)."""
     col = _check(dim, POSTING_DIMS, "dimension")
-    w, p = _where(f, "postings")
+    w, p = _where(f, "posting_counts")
     return _df(
         store,
         version,
-        f"SELECT {col} AS value, count(*) AS n, count(*) / sum(count(*)) OVER () AS share "
-        f"FROM postings {w} GROUP BY {col} ORDER BY n DESC",
+        f"SELECT {col} AS value, CAST(sum(postings) AS BIGINT) AS n, "
+        f"sum(postings) / sum(sum(postings)) OVER () AS share "
+        f"FROM posting_counts {w} GROUP BY {col} ORDER BY n DESC",
         p,
     )
 
@@ -234,13 +267,13 @@ def postings_by(store: str, version: str, f: Filters, dim: str) -> pd.DataFrame:
 @_cache
 def postings_by_country(store: str, version: str, f: Filters) -> pd.DataFrame:
     """country_code, region, n, share of postings with a known country."""
-    w, p = _where(f, "postings")
+    w, p = _where(f, "posting_counts")
     w = (w + " AND " if w else "WHERE ") + "country_code IS NOT NULL"
     return _df(
         store,
         version,
-        f"SELECT country_code, any_value(region) AS region, count(*) AS n, "
-        f"count(*) / sum(count(*)) OVER () AS share FROM postings {w} "
+        f"SELECT country_code, any_value(region) AS region, CAST(sum(postings) AS BIGINT) AS n, "
+        f"sum(postings) / sum(sum(postings)) OVER () AS share FROM posting_counts {w} "
         "GROUP BY country_code ORDER BY n DESC",
         p,
     )
@@ -298,50 +331,67 @@ def salary_quantiles(
 
 # ---------------------------------------------------------------------------- skills
 def _posting_cte(f: Filters, extra: str = "") -> tuple[str, Params]:
+    """A CTE ``p`` of the selection's postings (kept for dashboard/queries_insights.py)."""
     w, p = _where(f, "postings")
     if extra:
         w = (w + " AND " if w else "WHERE ") + extra
     return f"p AS (SELECT posting_id, role, posted_date, salary_usd FROM postings {w})", p
 
 
+def _facts_where(f: Filters, extra: str = "") -> tuple[str, Params]:
+    """WHERE over posting_skill_facts: the posting filters apply to its own columns."""
+    w, p = _where(f, "postings")
+    if extra:
+        w = (w + " AND " if w else "WHERE ") + extra
+    return w, p
+
+
+def _counts_cte(f: Filters, name: str, select: str, group: str = "") -> tuple[str, Params]:
+    """A CTE over posting_counts: postings in the selection (the denominators of shares)."""
+    w, p = _where(f, "posting_counts")
+    return f"{name} AS (SELECT {select} FROM posting_counts {w} {group})", p
+
+
 @_cache
 def top_skills(store: str, version: str, f: Filters, top: int = 20) -> pd.DataFrame:
     """skill, category, n, share of the selection's postings asking for it (top N)."""
-    cte, p = _posting_cte(f)
+    cte, cp = _counts_cte(f, "total", "sum(postings) AS t")
+    w, p = _facts_where(f)
     return _df(
         store,
         version,
         f"""
-        WITH {cte}, total AS (SELECT count(*) AS t FROM p)
+        WITH {cte}
         SELECT s.skill, any_value(s.category) AS category, count(*) AS n,
                count(*) / any_value(total.t) AS share
-        FROM posting_skills s JOIN p USING (posting_id), total
+        FROM posting_skill_facts s CROSS JOIN total {w}
         GROUP BY s.skill ORDER BY n DESC, s.skill LIMIT ?
         """,
-        [*p, int(top)],
+        [*cp, *p, int(top)],
     )
 
 
 @_cache
 def skill_shares_by_role(store: str, version: str, f: Filters, top: int = 15) -> pd.DataFrame:
     """role, skill, category, n, role_postings, share: the top-N skills' share within each role."""
-    cte, p = _posting_cte(f)
+    cte, cp = _counts_cte(
+        f, "roles", "role, CAST(sum(postings) AS BIGINT) AS role_postings", "GROUP BY role"
+    )
+    w, p = _facts_where(f)
     return _df(
         store,
         version,
         f"""
         WITH {cte},
-             roles AS (SELECT role, count(*) AS role_postings FROM p GROUP BY role),
-             ps AS (SELECT p.role, s.skill, s.category
-                    FROM posting_skills s JOIN p USING (posting_id)),
-             topn AS (SELECT skill FROM ps GROUP BY skill ORDER BY count(*) DESC, skill LIMIT ?)
-        SELECT ps.role, ps.skill, any_value(ps.category) AS category, count(*) AS n,
-               any_value(roles.role_postings) AS role_postings,
-               count(*) / any_value(roles.role_postings) AS share
+             ps AS (SELECT role, skill, any_value(category) AS category, count(*) AS n
+                    FROM posting_skill_facts {w} GROUP BY role, skill),
+             topn AS (SELECT skill FROM ps GROUP BY skill ORDER BY sum(n) DESC, skill LIMIT ?)
+        SELECT ps.role, ps.skill, ps.category, ps.n, roles.role_postings,
+               ps.n / roles.role_postings AS share
         FROM ps JOIN topn USING (skill) JOIN roles USING (role)
-        GROUP BY ps.role, ps.skill ORDER BY ps.role, n DESC
+        ORDER BY ps.role, ps.n DESC
         """,
-        [*p, int(top)],
+        [*cp, *p, int(top)],
     )
 
 
@@ -350,43 +400,45 @@ def skill_trend(store: str, version: str, f: Filters, skills: tuple[str, ...]) -
     """month, skill, n, share of that month's postings asking for each chosen skill."""
     if not skills:
         return pd.DataFrame(columns=["month", "skill", "n", "share"])
-    cte, p = _posting_cte(f)
+    cte, cp = _counts_cte(
+        f, "t", "CAST(month AS TIMESTAMP) AS month, sum(postings) AS total", "GROUP BY month"
+    )
+    w, p = _facts_where(f, "list_contains(?::VARCHAR[], s.skill)")
     return _df(
         store,
         version,
         f"""
-        WITH {cte},
-             t AS (SELECT date_trunc('month', posted_date) AS month, count(*) AS total
-                   FROM p GROUP BY month)
-        SELECT date_trunc('month', p.posted_date) AS month, s.skill, count(*) AS n,
+        WITH {cte}
+        SELECT date_trunc('month', s.posted_date) AS month, s.skill, count(*) AS n,
                count(*) / any_value(t.total) AS share
-        FROM posting_skills s JOIN p USING (posting_id)
-             JOIN t ON t.month = date_trunc('month', p.posted_date)
-        WHERE list_contains(?::VARCHAR[], s.skill)
+        FROM posting_skill_facts s JOIN t ON t.month = date_trunc('month', s.posted_date)
+        {w}
         GROUP BY ALL ORDER BY month, s.skill
         """,
-        [*p, list(skills)],
+        [*cp, *p, list(skills)],
     )
 
 
 @_cache
 def cooccurring(store: str, version: str, f: Filters, skill: str, top: int = 15) -> pd.DataFrame:
     """skill, category, n, share of the postings asking for ``skill`` that also ask for it."""
-    cte, p = _posting_cte(f)
+    w, p = _facts_where(f, "skill = ?")
+    # the filters are per posting, so applying them to the other side too changes nothing but
+    # the number of rows the join has to probe
+    other, other_p = _facts_where(f, "skill <> ?")
     return _df(
         store,
         version,
         f"""
-        WITH {cte},
-             w AS (SELECT posting_id FROM posting_skills JOIN p USING (posting_id) WHERE skill = ?),
-             total AS (SELECT count(*) AS t FROM w)
+        WITH w AS (SELECT posting_id FROM posting_skill_facts {w}),
+             total AS (SELECT count(*) AS t FROM w),
+             s AS (SELECT posting_id, skill, category FROM posting_skill_facts {other})
         SELECT s.skill, any_value(s.category) AS category, count(*) AS n,
                count(*) / any_value(total.t) AS share
-        FROM posting_skills s JOIN w USING (posting_id), total
-        WHERE s.skill <> ?
+        FROM s JOIN w USING (posting_id), total
         GROUP BY s.skill ORDER BY n DESC, s.skill LIMIT ?
         """,
-        [*p, skill, skill, int(top)],
+        [*p, skill, *other_p, skill, int(top)],
     )
 
 
@@ -397,18 +449,20 @@ def skill_premiums(store: str, version: str, f: Filters, skills: tuple[str, ...]
         return pd.DataFrame(
             columns=["skill", "n_with", "median_with", "n_without", "median_without"]
         )
-    cte, p = _posting_cte(f, "salary_usd IS NOT NULL")
+    pw, pp = _where(f, "postings")
+    pw = (pw + " AND " if pw else "WHERE ") + "p.salary_usd IS NOT NULL"
+    w, p = _facts_where(f, "salary_usd IS NOT NULL AND list_contains(?::VARCHAR[], skill)")
     return _df(
         store,
         version,
         f"""
-        WITH {cte},
+        WITH has AS (SELECT posting_id, list(skill) AS ks FROM posting_skill_facts {w}
+                     GROUP BY posting_id),
+             p AS (SELECT p.salary_usd, coalesce(has.ks, []) AS ks
+                   FROM postings p LEFT JOIN has USING (posting_id) {pw}),
              k AS (SELECT unnest(?::VARCHAR[]) AS skill),
-             has AS (SELECT s.posting_id, s.skill FROM posting_skills s
-                     JOIN p USING (posting_id) JOIN k USING (skill)),
-             x AS (SELECT k.skill, p.salary_usd, has.posting_id IS NOT NULL AS has_skill
-                   FROM k CROSS JOIN p
-                   LEFT JOIN has ON has.posting_id = p.posting_id AND has.skill = k.skill)
+             x AS (SELECT k.skill, p.salary_usd, list_contains(p.ks, k.skill) AS has_skill
+                   FROM k CROSS JOIN p)
         SELECT skill,
                count(*) FILTER (WHERE has_skill) AS n_with,
                median(salary_usd) FILTER (WHERE has_skill) AS median_with,
@@ -416,7 +470,7 @@ def skill_premiums(store: str, version: str, f: Filters, skills: tuple[str, ...]
                median(salary_usd) FILTER (WHERE NOT has_skill) AS median_without
         FROM x GROUP BY skill ORDER BY n_with DESC, skill
         """,
-        [*p, list(skills)],
+        [*p, list(skills), *pp, list(skills)],
     )
 
 
@@ -425,20 +479,23 @@ def role_skill_profile(
     store: str, version: str, f: Filters, roles: tuple[str, ...], min_n: int = 1
 ) -> pd.DataFrame:
     """role, skill, category, n, role_postings, share: every skill's share within each role."""
-    cte, p = _posting_cte(f.with_(roles=tuple(roles)))
+    g = f.with_(roles=tuple(roles))
+    cte, cp = _counts_cte(
+        g, "roles", "role, CAST(sum(postings) AS BIGINT) AS role_postings", "GROUP BY role"
+    )
+    w, p = _facts_where(g)
     return _df(
         store,
         version,
         f"""
-        WITH {cte},
-             roles AS (SELECT role, count(*) AS role_postings FROM p GROUP BY role)
-        SELECT p.role, s.skill, any_value(s.category) AS category, count(*) AS n,
+        WITH {cte}
+        SELECT s.role, s.skill, any_value(s.category) AS category, count(*) AS n,
                any_value(roles.role_postings) AS role_postings,
                count(*) / any_value(roles.role_postings) AS share
-        FROM posting_skills s JOIN p USING (posting_id) JOIN roles USING (role)
-        GROUP BY p.role, s.skill HAVING count(*) >= ? ORDER BY p.role, n DESC
+        FROM posting_skill_facts s JOIN roles USING (role) {w}
+        GROUP BY s.role, s.skill HAVING count(*) >= ? ORDER BY s.role, n DESC
         """,
-        [*p, int(min_n)],
+        [*cp, *p, int(min_n)],
     )
 
 
@@ -450,7 +507,7 @@ def sources_table(store: str, version: str) -> pd.DataFrame:
         store,
         version,
         """
-        WITH loaded AS (SELECT source, count(*) AS n FROM postings GROUP BY source
+        WITH loaded AS (SELECT source, sum(postings) AS n FROM posting_counts GROUP BY source
                         UNION ALL SELECT source, count(*) FROM salaries GROUP BY source),
              rej AS (SELECT source, count(*) AS n FROM rejects GROUP BY source)
         SELECT s.name, s.kind, s.title, s.license, s.url, s.description,
@@ -493,23 +550,64 @@ def role_coverage(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(role, n, share) over postings + salary records, and the top titles mapped to Other."""
     pw, pp = _where(f, "postings")
+    cw, cp = _where(f, "posting_counts")
     sw, sp = _where(f, "salaries")
-    union = f"SELECT role, title FROM postings {pw} UNION ALL SELECT role, title FROM salaries {sw}"
     roles = _df(
         store,
         version,
-        f"SELECT role, count(*) AS n, count(*) / sum(count(*)) OVER () AS share FROM ({union}) "
-        "GROUP BY role ORDER BY n DESC",
-        pp + sp,
+        f"SELECT role, CAST(sum(n) AS BIGINT) AS n, sum(n) / sum(sum(n)) OVER () AS share FROM ("
+        f"SELECT role, sum(postings) AS n FROM posting_counts {cw} GROUP BY role UNION ALL "
+        f"SELECT role, count(*) FROM salaries {sw} GROUP BY role) GROUP BY role ORDER BY n DESC",
+        cp + sp,
     )
+    pw = (pw + " AND " if pw else "WHERE ") + "role = 'Other'"
+    sw = (sw + " AND " if sw else "WHERE ") + "role = 'Other'"
+    union = f"SELECT title FROM postings {pw} UNION ALL SELECT title FROM salaries {sw}"
     other = _df(
         store,
         version,
-        f"SELECT title, count(*) AS n FROM ({union}) WHERE role = 'Other' "
-        "GROUP BY title ORDER BY n DESC, title LIMIT ?",
+        f"SELECT title, count(*) AS n FROM ({union}) GROUP BY title ORDER BY n DESC, title LIMIT ?",
         [*pp, *sp, int(top)],
     )
     return roles, other
+
+
+def _newest(
+    store: str, version: str, f: Filters, table: str, limit: int
+) -> tuple[int, str, Params]:
+    """The selection's row count, and a WHERE clause for the newest rows of ``table``.
+
+    The clause keeps only the newest months (postings, from the cube) or years (salaries) that
+    hold at least ``limit`` rows, so ``ORDER BY ... LIMIT`` sorts a small slice; exact, because
+    every row it drops is older than all ``limit`` newest rows.
+    """
+    if table == "postings":
+        w, p = _where(f, "posting_counts")
+        sql = f"SELECT month AS k, sum(postings) AS n FROM posting_counts {w} GROUP BY k"
+        col = "posted_date"
+    else:
+        w, p = _where(f, table)
+        sql, col = f"SELECT year AS k, count(*) AS n FROM salaries {w} GROUP BY k", "year"
+    by = _df(store, version, sql, p).sort_values("k", ascending=False)
+    w, p = _where(f, table)
+    enough = by[by["n"].cumsum() >= limit]
+    if not enough.empty:
+        w = (w + " AND " if w else "WHERE ") + f"{col} >= ?"
+        k = enough["k"].iloc[0]
+        p = [*p, k.date() if table == "postings" else int(k)]
+    return int(by["n"].sum()), w, p
+
+
+def _rows(
+    store: str, version: str, f: Filters, table: str, cols: str, limit: int
+) -> tuple[pd.DataFrame, int]:
+    _check(table, ("postings", "salaries"), "table")
+    total, w, p = _newest(store, version, f, table, limit)
+    order = "posted_date DESC, posting_id" if table == "postings" else "year DESC, record_id"
+    rows = _df(
+        store, version, f"SELECT {cols} FROM {table} {w} ORDER BY {order} LIMIT ?", [*p, limit]
+    )
+    return rows, total
 
 
 @_cache
@@ -517,9 +615,24 @@ def filtered_rows(
     store: str, version: str, f: Filters, table: str, cap: int = DOWNLOAD_CAP
 ) -> tuple[pd.DataFrame, int]:
     """Up to ``cap`` rows of postings or salaries for the selection, and the full row count."""
+    return _rows(store, version, f, table, "*", int(cap))
+
+
+@_cache
+def preview_rows(
+    store: str, version: str, f: Filters, table: str, limit: int = PREVIEW_ROWS
+) -> tuple[pd.DataFrame, int]:
+    """The newest ``limit`` rows of the selection, only PREVIEW_COLUMNS, and the full row count.
+
+    What the Data page shows on every run; the full download is built only on click.
+    """
     _check(table, ("postings", "salaries"), "table")
-    w, p = _where(f, table)
-    total = int(_df(store, version, f"SELECT count(*) AS n FROM {table} {w}", p)["n"].iloc[0])
-    order = "posted_date DESC, posting_id" if table == "postings" else "year DESC, record_id"
-    rows = _df(store, version, f"SELECT * FROM {table} {w} ORDER BY {order} LIMIT ?", [*p, cap])
-    return rows, total
+    return _rows(store, version, f, table, ", ".join(PREVIEW_COLUMNS[table]), int(limit))
+
+
+def download_csv(
+    store: str, version: str, f: Filters, table: str, cap: int = DOWNLOAD_CAP
+) -> bytes:
+    """Every column of up to ``cap`` newest rows of the selection as CSV (not cached: on click)."""
+    rows, _ = filtered_rows.__wrapped__(store, version, f, table, cap)  # type: ignore[attr-defined]
+    return rows.to_csv(index=False).encode()

@@ -83,7 +83,8 @@ def _parser() -> argparse.ArgumentParser:
         "ensure-store",
         parents=[common],
         help="build a store only if there is none (real data if possible, else a DEMO store)",
-        description="If a store exists, say so. Otherwise build it from the mirror "
+        description="If a store exists, say so (and rebuild its marts if an older version "
+        "published it). Otherwise build it from the mirror "
         "($AIJOBS_MIRROR) or the network; when no source can be loaded, build a clearly "
         "labelled DEMO store and say how to load real data.",
         epilog=EPILOG,
@@ -114,11 +115,31 @@ def _refresh(args: argparse.Namespace, console: Console, err: Console):
     return report
 
 
+def _upgrade_store(out: Path, console: Console, err: Console) -> int:
+    """Rebuild the marts of a store published by an older schema; otherwise nothing to do."""
+    from etl.store import missing_marts, refresh_lock, republish
+
+    try:
+        missing = missing_marts(out)
+    except StoreError as exc:  # not ours to delete: the dashboard shows the same message
+        _say(console, f"a store already exists at {out}; left as it is")
+        _say(err, f"warning: {exc}; rebuild it with `python -m etl refresh`")
+        return 0
+    if not missing:
+        _say(console, f"a store already exists at {out}; nothing to do")
+        return 0
+    with refresh_lock(out):
+        if missing_marts(out):  # another process may have upgraded it meanwhile
+            _say(console, f"upgrading the store at {out} (an older schema): building its marts")
+            republish(out)
+    _say(console, f"upgraded the store at {out}")
+    return 0
+
+
 def _ensure_store(args: argparse.Namespace, console: Console, err: Console) -> int:
     out = args.out or config.store_path()
     if Path(out).exists():
-        _say(console, f"a store already exists at {out}; nothing to do")
-        return 0
+        return _upgrade_store(Path(out), console, err)
     if (args.mirror or config.mirror_dir()) is None:
         os.environ.setdefault("AIJOBS_HTTP_TIMEOUT", "5")  # fail fast when offline
         os.environ.setdefault("AIJOBS_HTTP_RETRIES", "1")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+"""2: the marts (MARTS) are published beside the base tables."""
 
 SENIORITY_CODES: tuple[str, ...] = (
     "intern",
@@ -171,7 +172,62 @@ TABLES: dict[str, tuple[Column, ...]] = {
 
 TABLE_NAMES: tuple[str, ...] = tuple(TABLES)
 
+_FILTER_COLUMNS: tuple[Column, ...] = (
+    _c("source", "VARCHAR", "postings.source", False),
+    _c("role", "VARCHAR", "postings.role", False),
+    _c("seniority", "VARCHAR", "postings.seniority", False),
+    _c("country_code", "VARCHAR", "postings.country_code"),
+    _c("region", "VARCHAR", "postings.region"),
+    _c("remote", "VARCHAR", "postings.remote", False),
+    _c("employment_type", "VARCHAR", "postings.employment_type", False),
+    _c("is_ai", "BOOLEAN", "postings.is_ai", False),
+)
+
+MARTS: dict[str, tuple[Column, ...]] = {
+    "posting_skill_facts": (
+        _c("posting_id", "VARCHAR", "posting_skills.posting_id", False),
+        _c("skill", "VARCHAR", "posting_skills.skill", False),
+        _c("category", "VARCHAR", "posting_skills.category", False),
+        _c("source", "VARCHAR", "postings.source", False),
+        _c("posted_date", "DATE", "postings.posted_date", False),
+        *(c for c in _FILTER_COLUMNS if c.name != "source"),
+        _c("salary_usd", "DOUBLE", "postings.salary_usd"),
+    ),
+    "posting_counts": (
+        _c("month", "DATE", "First day of the month of postings.posted_date.", False),
+        *_FILTER_COLUMNS,
+        _c("postings", "BIGINT", "Postings in the cell.", False),
+        _c("with_pay", "BIGINT", "Postings in the cell whose salary_usd is not NULL.", False),
+    ),
+    "filter_values": (
+        _c(
+            "dimension",
+            "VARCHAR",
+            "role, region, country, country_region, seniority, remote, source, "
+            "employment_type, year or month.",
+            False,
+        ),
+        _c(
+            "value",
+            "VARCHAR",
+            "The value as text: a month is 'YYYY-MM', a country_region is 'CC|Region'.",
+            False,
+        ),
+        _c(
+            "postings",
+            "BIGINT",
+            "Postings with that value (0 for a value only salaries have).",
+            False,
+        ),
+        _c("salary_records", "BIGINT", "Salary records with that value (0 for months).", False),
+    ),
+}
+"""Derived tables ("marts"): what the dashboard reads. Built in SQL by etl.store.publish from the
+base tables above (etl/marts.py holds the SQL and why each exists); never passed in by callers."""
+
+MART_NAMES: tuple[str, ...] = tuple(MARTS)
+
 
 def columns(table: str) -> list[str]:
-    """Column names of ``table`` in contract order."""
-    return [c.name for c in TABLES[table]]
+    """Column names of ``table`` (a base table or a mart) in contract order."""
+    return [c.name for c in {**TABLES, **MARTS}[table]]

@@ -4,7 +4,8 @@ A store is built beside the published one (``.jobs.duckdb.<pid>.tmp``), fsynced,
 it with ``os.replace``: readers see either the old store or the new one, never a half-written file.
 A crash, a SIGKILL or a full disk before the rename leaves the previous store untouched; the next
 publish sweeps the orphaned temporary file. Parquet copies of every table are written the same way
-into ``<store dir>/parquet/``.
+into ``<store dir>/parquet/``. The marts (etl/marts.py) are built in the same temporary store,
+so a published store always has them; ``republish`` upgrades a store of an older schema.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ import fcntl
 import os
 import shutil
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from etl.contract import SCHEMA_VERSION, TABLES, columns
+from etl.contract import MARTS, SCHEMA_VERSION, TABLES, columns
+from etl.marts import build_marts
 
 
 class StoreError(RuntimeError):
@@ -81,6 +83,16 @@ def _fsync_path(path: Path) -> None:
         os.close(fd)
 
 
+def _check_frame(name: str, frame: pd.DataFrame) -> None:
+    extra = set(frame.columns) - set(columns(name))
+    missing = set(columns(name)) - set(frame.columns)
+    if extra or missing:
+        raise StoreError(
+            f"table {name!r} does not match the store contract: "
+            f"missing {sorted(missing)}, unexpected {sorted(extra)}"
+        )
+
+
 def publish(
     tables: Mapping[str, pd.DataFrame],
     out: Path,
@@ -91,7 +103,87 @@ def publish(
     """Write every contract table to a new store and atomically replace ``out`` with it.
 
     Missing tables are written empty. Columns are cast to the contract's SQL types; extra columns
-    are an error (the contract is the only place to add one).
+    are an error (the contract is the only place to add one). The marts (contract.MARTS) are then
+    built from the base tables in SQL: callers never pass them.
+    """
+    frames = {}
+    for name in TABLES:
+        frame = tables.get(name)
+        if frame is not None and name != "meta":
+            _check_frame(name, frame)
+            frames[name] = frame
+
+    def load(con: duckdb.DuckDBPyConnection, name: str) -> None:
+        frame = frames.get(name)
+        if frame is None:
+            return
+        con.register("incoming", frame[columns(name)])
+        con.execute(_insert_sql(name))
+        con.unregister("incoming")
+
+    return _publish(out, load, meta, kind)
+
+
+def republish(out: Path) -> Path:
+    """Publish the store at ``out`` again from its own base tables (marts rebuilt), atomically.
+
+    For a store written by an older schema (no marts): the base tables are copied inside DuckDB
+    (never through pandas, so a 10M-row store needs little memory), cast to the contract, and the
+    meta kept apart from the new schema_version. A base table the old store lacks is written empty.
+    """
+    out = Path(out)
+    if not out.exists():
+        raise StoreError(f"no store at {out}: build one with `python -m etl refresh`")
+    old_meta = read_meta(out)
+    kind = old_meta.pop("kind", "real")
+    old_meta.pop("schema_version", None)
+    src = str(out).replace("'", "''")
+
+    def load(con: duckdb.DuckDBPyConnection, name: str) -> None:
+        if name == "meta":
+            return
+        if not con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'old' AND table_name = ?",
+            [name],
+        ).fetchone()[0]:
+            return
+        have = {r[0] for r in con.execute(f'DESCRIBE old."{name}"').fetchall()}
+        if missing := set(columns(name)) - have:
+            raise StoreError(
+                f"the store at {out} is too old to upgrade (table {name!r} lacks "
+                f"{sorted(missing)}): rebuild it with `python -m etl refresh`"
+            )
+        con.execute(_insert_sql(name).replace("FROM incoming", f'FROM old."{name}"'))
+
+    def attach(con: duckdb.DuckDBPyConnection) -> None:
+        con.execute(f"ATTACH '{src}' AS old (READ_ONLY)")
+
+    return _publish(out, load, old_meta, kind, before=attach)
+
+
+def missing_marts(path: Path) -> list[str]:
+    """The marts the store at ``path`` lacks (all of them for a store of an older schema)."""
+    con = connect(path)
+    try:
+        present = {
+            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
+    finally:
+        con.close()
+    return [m for m in MARTS if m not in present]
+
+
+def _publish(
+    out: Path,
+    load: Callable[[duckdb.DuckDBPyConnection, str], None],
+    meta: Mapping[str, str] | None,
+    kind: str,
+    before: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> Path:
+    """Create every table, fill it with ``load``, build the marts, export Parquet, swap atomically.
+
+    The marts are not exported to Parquet: they are derived from the base tables' Parquet files
+    and would only double the export's size and time.
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -104,34 +196,32 @@ def publish(
     meta_rows = {
         "kind": kind,
         "built_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "schema_version": SCHEMA_VERSION,
         **(meta or {}),
+        "schema_version": SCHEMA_VERSION,
     }
     try:
         con = duckdb.connect(str(tmp))
         try:
+            con.execute("SET enable_progress_bar = false")
+            if before is not None:
+                before(con)
             for name in TABLES:
-                frame = tables.get(name)
+                con.execute(_create_sql(name))
                 if name == "meta":
                     frame = pd.DataFrame(
                         {"key": list(meta_rows), "value": list(meta_rows.values())}
                     )
-                if frame is None:
-                    frame = empty_table(name)
-                extra = set(frame.columns) - set(columns(name))
-                missing = set(columns(name)) - set(frame.columns)
-                if extra or missing:
-                    raise StoreError(
-                        f"table {name!r} does not match the store contract: "
-                        f"missing {sorted(missing)}, unexpected {sorted(extra)}"
-                    )
-                con.execute(_create_sql(name))
-                con.register("incoming", frame[columns(name)])
-                con.execute(_insert_sql(name))
-                con.unregister("incoming")
+                    con.register("incoming", frame)
+                    con.execute(_insert_sql(name))
+                    con.unregister("incoming")
+                else:
+                    load(con, name)
                 con.execute(
                     f"COPY \"{name}\" TO '{parquet_tmp / (name + '.parquet')}' (FORMAT PARQUET)"
                 )
+            if before is not None:
+                con.execute("DETACH old")
+            build_marts(con)
             con.execute("CHECKPOINT")
         finally:
             con.close()

@@ -71,21 +71,27 @@ def render(ctx: Context) -> None:
 
     st.subheader("Download the filtered data")
     table = st.radio("Table", ["postings", "salaries"], horizontal=True, key="dl_table")
-    rows, total = queries.filtered_rows(*ctx.key, table)
-    note = "" if total <= len(rows) else f" (the newest {count(len(rows))} of {count(total)})"
+    rows, total = queries.preview_rows(*ctx.key, table)
+    n = min(total, queries.DOWNLOAD_CAP)
+    note = "" if total <= n else f" (the newest {count(n)} of {count(total)})"
     st.download_button(
-        f"Download {count(len(rows))} {table} as CSV{note}",
-        rows.to_csv(index=False).encode(),
+        f"Download {count(n)} {table} as CSV{note}",
+        lambda: queries.download_csv(*ctx.key, table),  # built on click, not on every run
         file_name=f"{table}.csv",
         mime="text/csv",
         key="dl_button",
         disabled=rows.empty,
+        on_click="ignore",
     )
     if note:
         st.caption(
             f"Capped at {count(queries.DOWNLOAD_CAP)} rows; narrow the filters for the rest, "
             "or use the Parquet files beside the store."
         )
+    if not rows.empty:
+        shown = "" if total <= len(rows) else f"; the newest {count(len(rows))} are shown"
+        st.caption(f"{count(total)} {table} match the filters{shown}.")
+        st.dataframe(rows, hide_index=True)
     st.divider()
     render_refresh_panel(ctx.store)
 

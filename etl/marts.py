@@ -1,0 +1,103 @@
+"""The marts: derived tables built in SQL from the base tables, in dbt's spirit.
+
+The base tables (etl.contract.TABLES) stay as the ETL produced them; the marts (etl.contract.MARTS)
+hold what the dashboard reads, shaped so each page query touches the smallest table that answers it
+exactly. They are built inside DuckDB (CREATE TABLE AS SELECT) right after the base tables are
+inserted, so memory stays flat at 10M postings and no caller ever passes them in.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from etl.contract import MARTS
+
+POSTING_SKILL_FACTS = """
+SELECT s.posting_id, s.skill, s.category, p.source, p.posted_date, p.role, p.seniority,
+       p.country_code, p.region, p.remote, p.employment_type, p.is_ai, p.salary_usd
+FROM posting_skills s JOIN postings p USING (posting_id)
+"""
+"""posting_skills with the posting's filter columns copied in: skill queries filter and group
+without joining 1.5M skill rows to 1M postings on a 26-character id. Sorted by skill then date,
+so DuckDB's zone maps skip most row groups for one skill or a month range. Skill rows whose
+posting is missing are left out, as the join in every skill query always did."""
+
+POSTING_COUNTS = """
+SELECT CAST(date_trunc('month', posted_date) AS DATE) AS month, source, role, seniority,
+       country_code, region, remote, employment_type, is_ai,
+       CAST(count(*) AS BIGINT) AS postings, CAST(count(salary_usd) AS BIGINT) AS with_pay
+FROM postings
+GROUP BY ALL
+"""
+"""Postings counted per month and every filter dimension (~50k cells for 1M postings): counts,
+shares and totals for any filter set read this instead of scanning postings. A month range filter
+is exact on it because filters always select whole months."""
+
+_DIMENSIONS: tuple[tuple[str, str, str], ...] = (
+    # (dimension, expression over posting_counts, expression over salaries)
+    ("role", "role", "role"),
+    ("region", "region", "region"),
+    ("country", "country_code", "country_code"),
+    ("country_region", "country_code || '|' || region", "country_code || '|' || region"),
+    ("seniority", "seniority", "seniority"),
+    ("remote", "remote", "remote"),
+    ("source", "source", "source"),
+    ("employment_type", "employment_type", "employment_type"),
+    ("year", "CAST(year(month) AS VARCHAR)", "CAST(year AS VARCHAR)"),
+    ("month", "strftime(month, '%Y-%m')", "NULL"),
+)
+
+
+def _filter_values_sql() -> str:
+    parts = []
+    for dim, over_postings, over_salaries in _DIMENSIONS:
+        parts.append(
+            f"SELECT '{dim}' AS dimension, {over_postings} AS value, postings, "
+            "0 AS salary_records FROM posting_counts"
+        )
+        parts.append(
+            f"SELECT '{dim}', {over_salaries}, 0, 1 FROM salaries"
+            if over_salaries != "NULL"
+            else ""
+        )
+    union = " UNION ALL ".join(p for p in parts if p)
+    return (
+        "SELECT dimension, value, CAST(sum(postings) AS BIGINT) AS postings, "
+        "CAST(sum(salary_records) AS BIGINT) AS salary_records "
+        f"FROM ({union}) WHERE value IS NOT NULL GROUP BY dimension, value"
+    )
+
+
+FILTER_VALUES = _filter_values_sql()
+"""Every value the sidebar offers with its postings and salary-record counts, so filter_options
+is one query over a few hundred rows instead of five scans of both base tables. A country whose
+region is unknown has no country_region row (it cannot be offered under a region)."""
+
+MART_SQL: dict[str, tuple[str, str]] = {
+    # name: (SELECT, ORDER BY of the stored rows)
+    "posting_skill_facts": (POSTING_SKILL_FACTS, "skill, posted_date"),
+    "posting_counts": (POSTING_COUNTS, "month, role, source"),
+    "filter_values": (FILTER_VALUES, "dimension, value"),  # reads posting_counts: keep it after
+}
+assert tuple(MART_SQL) == tuple(MARTS), "etl.contract.MARTS and etl.marts.MART_SQL disagree"
+
+
+def _ddl(name: str) -> str:
+    cols = ", ".join(
+        f'"{c.name}" {c.sql_type}{"" if c.nullable else " NOT NULL"}' for c in MARTS[name]
+    )
+    return f'CREATE TABLE "{name}" ({cols})'
+
+
+def _insert(name: str) -> str:
+    select, order = MART_SQL[name]
+    casts = ", ".join(f'CAST("{c.name}" AS {c.sql_type})' for c in MARTS[name])
+    return f'INSERT INTO "{name}" SELECT {casts} FROM ({select}) AS m ORDER BY {order}'
+
+
+def build_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Create (or re-create) every mart from the base tables on ``con``, in contract order."""
+    for name in MARTS:
+        con.execute(f'DROP TABLE IF EXISTS "{name}"')
+        con.execute(_ddl(name))
+        con.execute(_insert(name))
