@@ -15,7 +15,7 @@ from dashboard import queries_insights as qi
 from dashboard.common import Context, empty_state
 from dashboard.format import count, money, percent
 from dashboard.honesty import Thresholds, median_reason, thresholds
-from dashboard.premium import ALL_ROLES, describe, level_breakdown
+from dashboard.premium import ALL_ROLES, describe
 from dashboard.sidebar import country_name
 from etl.contract import AI_ROLES
 from etl.normalise.skills import load_taxonomy
@@ -216,7 +216,9 @@ def premium_section(ctx: Context, skills: list[str]) -> None:
     role = st.selectbox("Within role", roles, key="prem_role")
     t = thresholds()
     wanted = None if role == ALL_ROLES else (role,)
-    table = qi.premiums(ctx.store, ctx.version, ctx.filters, tuple(skills), wanted, t)
+    table, levels = qi.premiums_with_levels(
+        ctx.store, ctx.version, ctx.filters, tuple(skills), wanted, t
+    )
     st.dataframe(premium_display(table), hide_index=True, height="content")
     st.caption(
         "Raw = median advertised pay of postings asking for the skill ÷ median of those that do "
@@ -228,13 +230,7 @@ def premium_section(ctx: Context, skills: list[str]) -> None:
     )
     with st.expander("Pay by seniority, with and without a skill"):
         skill = st.selectbox("Skill", skills, key="prem_skill")
-        pay = qi.pay_postings(*ctx.key)
-        if wanted:
-            pay = pay[pay["role"] == role]
-        has_ids = set(qi.pay_posting_skills(*ctx.key, (skill,))["posting_id"])
-        has = pay["posting_id"].isin(has_ids).to_numpy()
-        levels = level_breakdown(pay["salary_usd"], has, pay["seniority"], t=t)
-        st.dataframe(_levels_display(levels), hide_index=True)
+        st.dataframe(_levels_display(levels[levels["skill"] == skill]), hide_index=True)
 
 
 def _levels_display(levels: pd.DataFrame) -> pd.DataFrame:

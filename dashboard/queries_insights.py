@@ -3,20 +3,31 @@
 Same conventions as dashboard/queries.py (whose helpers this imports): hashable arguments (store
 path, store version, a frozen Filters, tuples), parameterised SQL, aggregation in SQL where a
 number is all that is needed, cached with st.cache_data keyed on the store version. The bootstrap
-premiums need per-posting pay, so ``premiums`` fetches the few columns it needs and computes them
-with dashboard/premium.py inside the cached function (the result is cached, not the rows).
+premiums need per-posting pay, so ``premiums`` fetches (group, level, pay) as small numeric
+columns and computes them with dashboard/premium.py inside the cached function (the result is
+cached, not the rows).
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from dashboard import premium
 from dashboard.filters import Filters
 from dashboard.honesty import Thresholds
-from dashboard.queries import _cache, _check, _df, _posting_cte, _where
+from dashboard.queries import _cache, _check, _df, _where
+from etl.contract import SENIORITY_CODES
 
 AI_DIMS = ("region", "country_code")
+
+
+def _posting_cte(f: Filters, extra: str = "") -> tuple[str, list[object]]:
+    """``p``: the selection's postings (id and role), for joining to posting_skills."""
+    w, p = _where(f, "postings")
+    if extra:
+        w = (w + " AND " if w else "WHERE ") + extra
+    return f"p AS (SELECT posting_id, role FROM postings {w})", p
 
 
 @_cache
@@ -87,35 +98,68 @@ def skill_pay_by_seniority(
     )
 
 
-@_cache
-def pay_postings(store: str, version: str, f: Filters) -> pd.DataFrame:
-    """posting_id, role, seniority, salary_usd of the selection's postings that state pay."""
+_LEVELS = list(SENIORITY_CODES)
+_LEVEL_SQL = f"coalesce(list_position(?::VARCHAR[], seniority), {_LEVELS.index('unknown') + 1}) - 1"
+
+
+def _premium_tables(
+    store: str,
+    version: str,
+    f: Filters,
+    skills: tuple[str, ...],
+    roles: tuple[str, ...] | None,
+    t: Thresholds | None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(premiums, per-level rows) from two small-typed fetches: no ids, no per-posting Python.
+
+    Fetches (group, level code, pay) of the selection's postings with pay, and the same for
+    those rows' (posting, chosen skill) pairs; premium.py works on them sorted (see there).
+    """
+    skill_list = list(dict.fromkeys(skills))
+    groups = [premium.ALL_ROLES] if roles is None else list(dict.fromkeys(roles))
     w, p = _where(f, "postings")
-    w = (w + " AND " if w else "WHERE ") + "salary_usd IS NOT NULL"
-    return _df(
+    w = (w + " AND " if w else "WHERE ") + "salary_usd > 0 AND isfinite(salary_usd)"
+    group_sql, group_p = "0", []
+    if roles is not None:
+        w += " AND list_contains(?::VARCHAR[], role)"
+        p = [*p, groups]
+        group_sql, group_p = "list_position(?::VARCHAR[], role) - 1", [groups]
+    cols = f"posting_id, {group_sql} AS g, {_LEVEL_SQL} AS lv, salary_usd"
+    cte = f"p AS (SELECT {cols} FROM postings {w})"
+    cte_p = [*group_p, _LEVELS, *p]
+    everyone = _df(store, version, f"WITH {cte} SELECT g, lv, salary_usd FROM p", cte_p)
+    # the (posting, chosen skill) rows: posting_skill_facts carries the postings' columns, so
+    # the same WHERE applies to it directly, with no join back to postings
+    with_skill = _df(
         store,
         version,
-        f"SELECT posting_id, role, seniority, salary_usd FROM postings {w} ORDER BY posting_id",
-        p,
+        f"SELECT list_position(?::VARCHAR[], skill) - 1 AS k, {group_sql} AS g, "
+        f"{_LEVEL_SQL} AS lv, salary_usd FROM posting_skill_facts {w} "
+        "AND list_contains(?::VARCHAR[], skill)",
+        [skill_list, *group_p, _LEVELS, *p, skill_list],
     )
-
-
-@_cache
-def pay_posting_skills(
-    store: str, version: str, f: Filters, skills: tuple[str, ...]
-) -> pd.DataFrame:
-    """posting_id, skill for the selection's postings with pay that ask for one of ``skills``."""
-    if not skills:
-        return pd.DataFrame(columns=["posting_id", "skill"])
-    cte, p = _posting_cte(f, "salary_usd IS NOT NULL")
-    return _df(
-        store,
-        version,
-        f"WITH {cte} SELECT DISTINCT s.posting_id, s.skill FROM posting_skills s "
-        "JOIN p USING (posting_id) WHERE list_contains(?::VARCHAR[], s.skill) "
-        "ORDER BY s.posting_id, s.skill",
-        [*p, list(skills)],
-    )
+    g, lv, pay = (everyone[c].to_numpy() for c in ("g", "lv", "salary_usd"))
+    wg, wlv, wpay = (with_skill[c].to_numpy() for c in ("g", "lv", "salary_usd"))
+    cell = wg.astype("int64") * len(skill_list) + with_skill["k"].to_numpy()
+    small = cell.astype(np.int16) if len(groups) * len(skill_list) < 2**15 else cell
+    order = np.argsort(small, kind="stable")  # radix sort on small ints
+    ends = np.cumsum(np.bincount(cell, minlength=len(groups) * len(skill_list)))
+    rows: list[dict] = []
+    levels: list[dict] = []
+    strata: dict[int, premium.Strata] = {}
+    for role in [premium.ALL_ROLES] if roles is None else roles:
+        gi = groups.index(role)
+        if gi not in strata:
+            m = g == gi
+            strata[gi] = premium.Strata.of(pay[m], lv[m], _LEVELS)
+        for skill in skills:
+            c = gi * len(skill_list) + skill_list.index(skill)
+            idx = order[(ends[c - 1] if c else 0) : ends[c]]
+            mine = premium.Strata.of(wpay[idx], wlv[idx], _LEVELS)
+            row, by_level = premium.skill_premium(role, skill, strata[gi], mine, t=t)
+            rows.append(row)
+            levels += by_level
+    return premium.premium_frames(rows, levels)
 
 
 @_cache
@@ -130,11 +174,25 @@ def premiums(
     """Raw and seniority-adjusted premium per skill (and role; None = all roles pooled)."""
     if not skills:
         return pd.DataFrame(columns=premium.PREMIUM_COLUMNS)
-    pay = pay_postings(store, version, f)
-    has = pay_posting_skills(store, version, f, skills)
-    return premium.premium_table(
-        pay, has, list(skills), None if roles is None else list(roles), t=t
-    )
+    return _premium_tables(store, version, f, skills, roles, t)[0]
+
+
+@_cache
+def premiums_with_levels(
+    store: str,
+    version: str,
+    f: Filters,
+    skills: tuple[str, ...],
+    roles: tuple[str, ...] | None = None,
+    t: Thresholds | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``premiums`` and, from the same fetch, its per-level rows (role, skill, LEVEL_COLUMNS)."""
+    if not skills:
+        return (
+            pd.DataFrame(columns=premium.PREMIUM_COLUMNS),
+            pd.DataFrame(columns=["role", "skill", *premium.LEVEL_COLUMNS]),
+        )
+    return _premium_tables(store, version, f, skills, roles, t)
 
 
 @_cache

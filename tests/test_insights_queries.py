@@ -174,16 +174,33 @@ def test_skill_pay_by_seniority_with_and_without(store: tuple[str, str]) -> None
     assert qi.skill_pay_by_seniority(*store, Filters(), ()).empty
 
 
-def test_pay_rows_are_the_postings_that_state_pay(store: tuple[str, str]) -> None:
-    pay = qi.pay_postings(*store, Filters())
-    assert pay["posting_id"].tolist() == ["p0", "p1", "p2", "p4", "p5", "p6"]
-    has = qi.pay_posting_skills(*store, Filters(), ("PyTorch", "Python"))
-    assert list(zip(has["posting_id"], has["skill"], strict=True)) == [
-        ("p0", "PyTorch"),
-        ("p0", "Python"),
-        ("p2", "PyTorch"),
-        ("p5", "PyTorch"),
-    ]  # p3 asks for Python but states no pay
+def test_premium_levels_come_from_the_postings_that_state_pay(store: tuple[str, str]) -> None:
+    loose = Thresholds(min_n_premium=1)
+    table, levels = qi.premiums_with_levels(*store, Filters(), ("PyTorch", "Python"), None, loose)
+    pd.testing.assert_frame_equal(
+        table, qi.premiums(*store, Filters(), ("PyTorch", "Python"), None, loose)
+    )
+    py = table.set_index("skill")
+    # p3 asks for Python but states no pay: only p0 counts
+    assert (py.loc["Python", "n_with"], py.loc["Python", "n_without"]) == (1, 5)
+    mid = levels[(levels["skill"] == "PyTorch") & (levels["seniority"] == "mid")].iloc[0]
+    assert (mid["n_with"], mid["median_with"], mid["n_without"], mid["median_without"]) == (
+        1,
+        150e3,
+        2,
+        75e3,
+    )
+    assert set(levels["role"]) == {premium.ALL_ROLES}
+    assert "unknown" not in set(levels["seniority"])  # no posting with pay has it here
+
+
+def test_a_role_without_postings_gets_a_reason_not_a_number(store: tuple[str, str]) -> None:
+    got = qi.premiums(*store, Filters(), ("SQL",), ("Astronaut", DA), Thresholds(min_n_premium=1))
+    assert got["role"].tolist() == ["Astronaut", DA]
+    astronaut = got.iloc[0]
+    assert np.isnan(astronaut["raw"]) and astronaut["raw_note"].startswith("hidden: 0 postings")
+    assert astronaut["adjusted_note"] == "hidden: no posting with pay states its seniority"
+    assert qi.premiums(*store, Filters(), (), None).empty
 
 
 def test_premiums_from_the_store_match_hand_computed_numbers(store: tuple[str, str]) -> None:

@@ -11,6 +11,7 @@ import pytest
 from dashboard.honesty import Thresholds
 from dashboard.premium import (
     ALL_ROLES,
+    Sample,
     adjusted_premium,
     bootstrap_medians,
     describe,
@@ -206,3 +207,76 @@ def test_describe_formats_a_shown_premium_with_its_interval() -> None:
     assert describe(float("nan"), None, None, "hidden: 3 postings — fewer than 30") == (
         "3 postings — fewer than 30"
     )
+
+
+def test_the_postings_without_a_skill_are_read_off_the_two_sorted_arrays() -> None:
+    rng = np.random.default_rng(11)
+    for n, m in ((1, 1), (7, 3), (200, 37), (500, 499)):
+        values = np.sort(rng.integers(0, 12, n).astype("float64"))  # many ties
+        minus = np.sort(rng.choice(values, m, replace=False))
+        expected = _remove(values, minus)
+        sample = Sample(values, minus)
+        assert sample.n == n - m
+        for k in range(n - m):
+            assert sample.at(np.array([k]))[0] == expected[k]
+        if n - m:
+            assert sample.at(np.arange(n - m)).tolist() == expected.tolist()
+            assert sample.median() == float(np.median(expected))
+    assert Sample(np.array([1.0, 2.0]), np.array([1.0, 2.0])).median() is None
+
+
+def _remove(values: np.ndarray, minus: np.ndarray) -> np.ndarray:
+    out = list(values)
+    for v in minus:
+        out.remove(v)
+    return np.array(out)
+
+
+def _old_raw(pay: np.ndarray, has: np.ndarray, seed: int) -> tuple[float, float, float]:
+    """The masked computation premium_table replaced: median of each side, resampled."""
+    w, wo = pay[has], pay[~has]
+    rng = np.random.default_rng(seed)
+    draws = bootstrap_medians(w, 2000, rng) / bootstrap_medians(wo, 2000, rng) - 1
+    low, high = np.percentile(draws, [5, 95])
+    return float(np.median(w) / np.median(wo) - 1), float(low), float(high)
+
+
+def _old_adjusted(pay: np.ndarray, has: np.ndarray, level: np.ndarray, seed: int) -> tuple:
+    """The masked per-level computation (levels with 30+ on both sides, weighted by n with)."""
+    used = [s for s in ("entry", "mid", "senior") if min((level == s)[has].sum(),
+            (level == s)[~has].sum()) >= 30]  # fmt: skip
+    w = np.array([(has & (level == s)).sum() for s in used], dtype="float64")
+    w = w / w.sum()
+    prem = [np.median(pay[has & (level == s)]) / np.median(pay[~has & (level == s)]) - 1
+            for s in used]  # fmt: skip
+    rng = np.random.default_rng(seed)
+    draws = np.zeros(2000)
+    for wgt, s in zip(w, used, strict=True):
+        m = level == s
+        draws += wgt * (
+            bootstrap_medians(pay[m & has], 2000, rng) / bootstrap_medians(pay[m & ~has], 2000, rng)
+            - 1
+        )
+    low, high = np.percentile(draws, [5, 95])
+    return float(np.dot(w, np.array(prem, dtype="float64"))), float(low), float(high)
+
+
+def test_the_table_gives_the_masked_computation_draw_for_draw() -> None:
+    rng = np.random.default_rng(4)
+    n = 3000
+    pay = np.round(rng.lognormal(11.5, 0.4, n), -3)  # rounded: ties across the two sides
+    level = rng.choice(["entry", "mid", "senior", "unknown"], n)
+    has = rng.random(n) < np.where(level == "senior", 0.5, 0.15)
+    frame = pd.DataFrame(
+        {"posting_id": [f"p{i}" for i in range(n)], "role": "MLE", "seniority": level,
+         "salary_usd": pay}
+    )  # fmt: skip
+    skills = pd.DataFrame({"posting_id": frame.loc[has, "posting_id"], "skill": "SQL"})
+    got = premium_table(frame, skills, ["SQL"], ["MLE"], t=T).iloc[0]
+    assert (got["raw"], got["raw_low"], got["raw_high"]) == _old_raw(
+        pay, has, seed_for("MLE", "SQL")
+    )
+    assert (got["adjusted"], got["adjusted_low"], got["adjusted_high"]) == _old_adjusted(
+        pay, has, level, seed_for("MLE", "SQL")
+    )
+    assert got["levels"] == "entry, mid, senior" and got["median_without"] == np.median(pay[~has])

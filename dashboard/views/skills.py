@@ -2,32 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import charts, insights_ui, queries
 from dashboard.common import Context, context, empty_state
-from dashboard.format import count, money, signed_percent
-from dashboard.honesty import premium_reason
-
-
-def premium_table(p: pd.DataFrame) -> pd.DataFrame:
-    """Median advertised pay with vs without each skill, with n; hidden below the policy."""
-    rows = []
-    for r in p.itertuples(index=False):
-        why = premium_reason(int(r.n_with), int(r.n_without))
-        rows.append(
-            {
-                "Skill": r.skill,
-                "Median with": "—" if why else money(r.median_with),
-                "n with": count(r.n_with),
-                "Median without": "—" if why else money(r.median_without),
-                "n without": count(r.n_without),
-                "Premium": "—" if why else signed_percent(r.median_with / r.median_without - 1),
-                "Note": f"hidden: {why}" if why else "",
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 def render(ctx: Context) -> None:
@@ -80,31 +58,21 @@ def render(ctx: Context) -> None:
             )
         )
 
-    left, right = st.columns(2)
-    with left:
-        anchor = st.selectbox("Skills that go with", skills, key="skills_anchor")
-        co = queries.cooccurring(*ctx.key, anchor, 15)
-        if co.empty:
-            empty_state(f"postings asking for {anchor} and another skill", ctx.filters)
-        else:
-            st.plotly_chart(
-                charts.ranked_bar(
-                    co,
-                    "skill",
-                    "share",
-                    f"Skills asked for together with {anchor}",
-                    ctx.label,
-                    f"Share of the {anchor} postings (%)",
-                    kind="percent",
-                )
+    anchor = st.selectbox("Skills that go with", skills, key="skills_anchor")
+    co = queries.cooccurring(*ctx.key, anchor, 15)
+    if co.empty:
+        empty_state(f"postings asking for {anchor} and another skill", ctx.filters)
+    else:
+        st.plotly_chart(
+            charts.ranked_bar(
+                co,
+                "skill",
+                "share",
+                f"Skills asked for together with {anchor}",
+                ctx.label,
+                f"Share of the {anchor} postings (%)",
+                kind="percent",
             )
-    with right:
-        st.markdown("**Pay premium of a skill** (advertised pay: median with vs without)")
-        prem = queries.skill_premiums(*ctx.key, tuple(skills))
-        st.dataframe(premium_table(prem), hide_index=True)
-        st.caption(
-            "Premium = median advertised pay of postings asking for the skill ÷ median of "
-            "those that do not, − 1. Correlation, not cause: role and place mix differ."
         )
     insights_ui.premium_section(ctx, skills)
 
