@@ -27,8 +27,7 @@ run: $(VENV)/.installed
 	@echo ""
 	@echo "  Dashboard: http://127.0.0.1:$(PORT)   (Ctrl+C to stop)"
 	@echo ""
-	$(PY) -m streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $(PORT) \
-		--server.headless true --browser.gatherUsageStats false
+	$(PY) -m dashboard.serve --server.address 127.0.0.1 --server.port $(PORT)
 
 ## store: (re)build the store from the configured sources (or AIJOBS_MIRROR)
 store: $(VENV)/.installed

@@ -2,21 +2,37 @@
 
 Every chart says what it shows and for which selection in its title, labels its axes with units,
 and shows human numbers on hover ($152k, 12.3%, 12,345).
+Plotly is imported on a builder's first call, not at import: a page without charts does not load
+it (the served app loads it before the first visitor anyway, see dashboard/serve.py).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import plotly.express as px
-import plotly.graph_objects as go
-import pycountry
 
 from dashboard.format import count, money, percent
 
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
 USD = "USD per year"
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 60, "b": 10}, "legend_title_text": ""}
+
+
+def _px() -> ModuleType:
+    import plotly.express
+
+    return plotly.express
+
+
+def _go() -> ModuleType:
+    import plotly.graph_objects
+
+    return plotly.graph_objects
 
 
 def _title(what: str, selection: str) -> dict:
@@ -68,7 +84,7 @@ def lines_over_time(
 ) -> go.Figure:
     """One line per ``color`` value over ``x`` (months or years)."""
     data = df.assign(_label=_fmt(df[y], kind))
-    fig = px.line(data, x=x, y=y, color=color, markers=True, custom_data=["_label"])
+    fig = _px().line(data, x=x, y=y, color=color, markers=True, custom_data=["_label"])
     name = "%{fullData.name}: " if color else ""
     fig.update_traces(hovertemplate=f"{name}%{{customdata[0]}}<br>%{{x}}<extra></extra>")
     fig.update_yaxes(title_text=y_label, rangemode="tozero")
@@ -94,7 +110,7 @@ def ranked_bar(
     """Horizontal bars, largest on top."""
     data = df.nlargest(top, value).iloc[::-1] if len(df) > top else df.sort_values(value)
     data = data.assign(_label=_fmt(data[value], kind))
-    fig = px.bar(
+    fig = _px().bar(
         data, x=value, y=label, color=color, orientation="h", text="_label", custom_data=["_label"]
     )
     fig.update_traces(
@@ -116,6 +132,8 @@ def ranked_bar(
 @lru_cache(maxsize=512)
 def iso3(alpha2: str) -> str | None:
     """ISO-3166 alpha-3 for a plotly choropleth (None when pycountry does not know the code)."""
+    import pycountry
+
     country = pycountry.countries.get(alpha_2=alpha2)
     return country.alpha_3 if country else None
 
@@ -124,7 +142,7 @@ def choropleth(df: pd.DataFrame, what: str, selection: str) -> go.Figure:
     """World map of postings per country (``country_code``, ``n``, ``share``)."""
     data = df.assign(iso3=[iso3(c) for c in df["country_code"]]).dropna(subset=["iso3"])
     data = data.assign(_n=_fmt(data["n"], "count"), _s=_fmt(data["share"], "percent"))
-    fig = px.choropleth(
+    fig = _px().choropleth(
         data,
         locations="iso3",
         color="n",
@@ -146,6 +164,7 @@ def box_from_quantiles(
 
     Groups whose quantiles the honesty policy hid are left out (the table says why).
     """
+    go = _go()
     data = df.dropna(subset=["p25", "p50", "p75"])
     if group != "year":
         data = data.sort_values("p50")
@@ -196,6 +215,7 @@ def heatmap(
     grid = df.pivot_table(index=rows, columns=cols, values=value, aggfunc="sum", fill_value=0)
     grid = grid[grid.sum().sort_values(ascending=False).index]
     text = [[percent(v, 0) for v in r] for r in grid.to_numpy()]
+    go = _go()
     fig = go.Figure(
         go.Heatmap(
             z=grid.to_numpy(),
@@ -227,7 +247,7 @@ def grouped_bars(
 ) -> go.Figure:
     """Side-by-side bars (e.g. median pay by seniority for two roles)."""
     data = df.assign(_label=_fmt(df[y], kind))
-    fig = px.bar(
+    fig = _px().bar(
         data,
         x=x,
         y=y,
@@ -253,7 +273,7 @@ def diverging_bars(
     """Signed differences (percentage points), positive to the right."""
     data = df.sort_values(value)
     data = data.assign(_label=[f"{v * 100:+.1f} pp" for v in data[value]])
-    fig = px.bar(
+    fig = _px().bar(
         data,
         x=value,
         y=label,

@@ -8,6 +8,7 @@ so the address bar can always be shared. Widgets are addressed by key (``f_*``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 import pycountry
 import streamlit as st
@@ -30,7 +31,9 @@ _GEN = "_filters_slider_generation"
 _IGNORED = "_filters_ignored"
 
 
+@lru_cache(maxsize=512)
 def country_name(code: str) -> str:
+    """'Germany (DE)'; cached, as the multiselect formats every option on every run."""
     c = pycountry.countries.get(alpha_2=code)
     return f"{getattr(c, 'common_name', None) or c.name} ({code})" if c else code
 

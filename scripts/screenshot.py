@@ -8,44 +8,14 @@ Usage: python scripts/screenshot.py [--page overview] [--out docs/screenshot.png
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("streamlit exited before it was ready")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"streamlit did not answer at {url} within {seconds:.0f} s")
+from dashboard.serve import CHROMIUM, ServerError, launch_chromium, running  # noqa: E402
 
 
 def main() -> int:
@@ -53,7 +23,7 @@ def main() -> int:
     parser.add_argument("--page", default="", help="url path of the page ('' = overview)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
     args = parser.parse_args()
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         print(f"{CHROMIUM} not found: install it with `make chromium`", file=sys.stderr)
         return 1
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -69,33 +39,9 @@ def main() -> int:
         tmp = tempfile.TemporaryDirectory()
         store = build_demo_store(Path(tmp.name) / "jobs.duckdb")
         print(f"no store found; using a generated demo store at {store}")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard" / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "AIJOBS_STORE": str(store)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
-        _wait_healthy(url, proc)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        with running({"AIJOBS_STORE": str(store)}) as url, sync_playwright() as p:
+            browser = launch_chromium(p)
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
             # Warm-up: the first session after a start shows a spurious "Page not found" modal on
             # a non-default page (streamlit/streamlit#9992).
@@ -110,9 +56,10 @@ def main() -> int:
             args.out.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(args.out))
             browser.close()
+    except ServerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
         if tmp:
             tmp.cleanup()
     print(f"wrote {args.out}")

@@ -3,12 +3,6 @@ UI and via the URL. Screenshots land in tests/screenshots/ for a person to look 
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,20 +10,12 @@ import pytest
 
 from dashboard import queries
 from dashboard.filters import Filters
+from dashboard.serve import CHROMIUM, ROOT, launch_chromium, running
 from etl.store import store_version
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "tests" / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGES = {
     "overview": "",
     "demand": "demand",
@@ -40,60 +26,13 @@ PAGES = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(demo_store: Path) -> Iterator[str]:
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is not installed (`make chromium`)")
     pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
-    port = _free_port()
-    env = {**os.environ, "AIJOBS_STORE": str(demo_store), "PYTHONDONTWRITEBYTECODE": "1"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard" / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail(f"streamlit exited: {proc.stderr.read().decode()[-2000:]}")
-                time.sleep(0.5)
-        else:
-            pytest.fail("streamlit did not become healthy within 60 s")
+    with running({"AIJOBS_STORE": str(demo_store)}) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +40,7 @@ def browser(app_url: str) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        b = launch_chromium(p)
         yield b
         b.close()
 

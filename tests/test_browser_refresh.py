@@ -10,52 +10,15 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from test_browser import ARGS, CHROMIUM, ROOT, SHOTS, _free_port
+from test_browser import SHOTS
 
+from dashboard.serve import CHROMIUM, ROOT, launch_chromium, running
 from etl.store import read_tables, store_version
 
 pytestmark = pytest.mark.browser
-
-
-@contextmanager
-def serve(env: dict[str, str]) -> Iterator[str]:
-    """The real app on 127.0.0.1 with ``env`` added to the environment."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         "--server.headless", "true", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                assert proc.poll() is None, "streamlit exited"
-                assert time.monotonic() < deadline, "streamlit did not become healthy in 60 s"
-                time.sleep(0.5)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture
@@ -98,8 +61,8 @@ def test_refresh_button_runs_a_background_refresh_and_shows_the_outcome(api_only
 
     store = Path(api_only_world["AIJOBS_STORE"])
     before = store_version(store)
-    with serve({**api_only_world, "AIJOBS_ENABLE_REFRESH": "1"}) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+    with running({**api_only_world, "AIJOBS_ENABLE_REFRESH": "1"}) as url, sync_playwright() as p:
+        browser = launch_chromium(p)
         page = _data_page(browser, url)
         button = page.get_by_role("button", name="Refresh data")
         assert button.is_enabled()
@@ -117,8 +80,8 @@ def test_refresh_button_runs_a_background_refresh_and_shows_the_outcome(api_only
 def test_refresh_button_is_disabled_unless_enabled(api_only_world):
     from playwright.sync_api import sync_playwright
 
-    with serve({**api_only_world, "AIJOBS_ENABLE_REFRESH": "0"}) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+    with running({**api_only_world, "AIJOBS_ENABLE_REFRESH": "0"}) as url, sync_playwright() as p:
+        browser = launch_chromium(p)
         page = _data_page(browser, url)
         assert page.get_by_role("button", name="Refresh data").is_disabled()
         assert page.get_by_text("Refreshing is disabled on this deployment").count() >= 1

@@ -16,44 +16,12 @@ def render(ctx: Context) -> None:
     if not h["postings"] and not h["salaries"]:
         empty_state("postings or salary records", ctx.filters)
         return
-    cols = st.columns(4)
-    cols[0].metric(
-        "Job postings",
-        count(h["postings"]),
-        help="Postings in the selection (all sources of kind 'postings').",
-    )
-    cols[1].metric("Salary-survey records", count(h["salaries"]))
-    survey_why = median_reason(int(h["salaries"] or 0), "records")
-    cols[2].metric(
-        "Median survey salary",
-        "hidden" if survey_why else money(h["median_survey"]),
-        help=survey_why or "Annual gross pay in USD, survey-reported.",
-    )
-    adv_why = median_reason(int(h["postings_with_pay"] or 0), "postings with pay")
-    cols[3].metric(
-        "Median advertised pay",
-        "hidden" if adv_why else money(h["median_advertised"]),
-        help=adv_why or f"{count(h['postings_with_pay'])} postings state pay.",
-    )
-
-    by_role = queries.postings_by(*ctx.key, "role")
-    monthly = queries.postings_by_month(*ctx.key)
-    skills = queries.top_skills(*ctx.key, 10)
-    focus = next(
-        (r for r in ("Machine Learning Engineer", *by_role["value"]) if r in set(by_role["value"])),
-        None,
-    )
-    sentences = [
-        insights.top_role_sentence(by_role),
-        insights.growth_sentence(monthly, focus) if focus else None,
-        insights.median_sentence(
-            int(h["salaries"] or 0), h["median_survey"], (h["first_year"], h["last_year"])
-        ),
-        insights.top_skill_sentence(skills),
-    ]
-    st.markdown("\n".join(f"- {s}" for s in sentences if s))
-
+    # Laid out top to bottom, filled charts first: the browser fetches Plotly's script only when
+    # the first chart arrives, so the figures go out before the metrics and the sentences.
+    metrics, summary = st.container(), st.empty()
     left, right = st.columns(2)
+    by_role = queries.postings_by(*ctx.key, "role")
+    skills = queries.top_skills(*ctx.key, 10)
     with left:
         if by_role.empty:
             empty_state("postings", ctx.filters)
@@ -85,6 +53,41 @@ def render(ctx: Context) -> None:
                     top=10,
                 )
             )
+
+    cols = metrics.columns(4)
+    cols[0].metric(
+        "Job postings",
+        count(h["postings"]),
+        help="Postings in the selection (all sources of kind 'postings').",
+    )
+    cols[1].metric("Salary-survey records", count(h["salaries"]))
+    survey_why = median_reason(int(h["salaries"] or 0), "records")
+    cols[2].metric(
+        "Median survey salary",
+        "hidden" if survey_why else money(h["median_survey"]),
+        help=survey_why or "Annual gross pay in USD, survey-reported.",
+    )
+    adv_why = median_reason(int(h["postings_with_pay"] or 0), "postings with pay")
+    cols[3].metric(
+        "Median advertised pay",
+        "hidden" if adv_why else money(h["median_advertised"]),
+        help=adv_why or f"{count(h['postings_with_pay'])} postings state pay.",
+    )
+
+    monthly = queries.postings_by_month(*ctx.key)
+    focus = next(
+        (r for r in ("Machine Learning Engineer", *by_role["value"]) if r in set(by_role["value"])),
+        None,
+    )
+    sentences = [
+        insights.top_role_sentence(by_role),
+        insights.growth_sentence(monthly, focus) if focus else None,
+        insights.median_sentence(
+            int(h["salaries"] or 0), h["median_survey"], (h["first_year"], h["last_year"])
+        ),
+        insights.top_skill_sentence(skills),
+    ]
+    summary.markdown("\n".join(f"- {s}" for s in sentences if s))
 
     st.subheader("Date range and freshness")
     built = ctx.meta.get("built_at", "unknown")
