@@ -28,10 +28,11 @@ from etl.contract import TABLES
 from etl.errors import SourceError, ValidationError
 from etl.extract import locate, read_source_file
 from etl.merge import accumulate, combine, rows_of, skills_of
-from etl.sources import load_sources, select, sources_table, staged_columns
-from etl.staging import STAGED_POSTING_COLUMNS, stage
+from etl.parallel import transform_frame
+from etl.sources import load_sources, select, sources_table
+from etl.staging import STAGED_POSTING_COLUMNS
 from etl.store import StoreError, publish, read_tables, refresh_lock
-from etl.transform import Transformed, transform_postings, transform_salaries
+from etl.transform import Transformed, transform_postings
 from etl.validate import validate_tables
 
 DATA_TABLES = ("salaries", "postings", "rejects")
@@ -130,12 +131,9 @@ def _read_file_source(source: dict, mirror: Path | None, advance) -> tuple[Trans
     path = locate(source, mirror, config.data_dir() / "raw")
     raw = read_source_file(source, path)
     advance()
-    staged = stage(raw, source, staged_columns(source["kind"]))
     advance()
-    if source["kind"] == "salaries":
-        result = transform_salaries(staged, raw, source["name"])
-    else:
-        result = transform_postings(staged, raw, source["name"])
+    # staged and transformed in row chunks on every core (etl/parallel.py): same result
+    result = transform_frame(raw, source)
     return result, len(raw)
 
 

@@ -7,6 +7,7 @@ Normalising (roles, countries, pay) is the transform's job.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 STAGED_POSTING_COLUMNS: tuple[str, ...] = (
@@ -27,8 +28,13 @@ INTEGER_COLUMNS = frozenset({"year"})
 def _blank_to_na(series: pd.Series) -> pd.Series:
     """Empty or whitespace-only text is a missing value."""
     values = series.astype("object")
-    blank = values.map(lambda v: isinstance(v, str) and not v.strip())
-    return values.where(~blank.astype(bool) & values.notna(), None)
+    try:
+        codes, uniques = pd.factorize(values.to_numpy())
+    except TypeError:  # lists are unhashable
+        blank = values.map(lambda v: isinstance(v, str) and not v.strip()).astype(bool)
+        return values.where(~blank & values.notna(), None)
+    blank = np.array([isinstance(u, str) and not u.strip() for u in uniques] + [False])[codes]
+    return values.where(~blank & values.notna().to_numpy(), None)
 
 
 def _key(value: object) -> str:
@@ -41,14 +47,35 @@ def _key(value: object) -> str:
 def apply_value_map(series: pd.Series, mapping: dict) -> pd.Series:
     """Translate a source's codes; values not in the map pass through unchanged."""
     keys = {_key(k): v for k, v in mapping.items()}
-    uniques = {v: keys.get(_key(v), v) for v in pd.unique(series.dropna())}
-    return series.map(lambda v: uniques.get(v, v) if v is not None and v == v else None)
+    values = series.astype("object").to_numpy()
+    try:
+        codes, uniques = pd.factorize(values)
+    except TypeError:
+        lookup = {v: keys.get(_key(v), v) for v in pd.unique(series.dropna())}
+        return series.map(lambda v: lookup.get(v, v) if v is not None and v == v else None)
+    # once per distinct text; other values row by row (hashing merges True, 1 and 1.0)
+    table = np.empty(len(uniques) + 1, dtype="object")
+    table[:-1] = [keys.get(_key(u), u) for u in uniques]
+    table[-1] = None
+    out = table[codes]
+    odd = [i for i, u in enumerate(uniques) if not isinstance(u, str)]
+    if odd:
+        rows = np.flatnonzero(np.isin(codes, odd))
+        out[rows] = [keys.get(_key(values[r]), values[r]) for r in rows]
+    return pd.Series(out, index=series.index, dtype="object", name=series.name).infer_objects()
 
 
 def _cast(column: str, series: pd.Series) -> pd.Series:
     if column in NUMERIC_COLUMNS:
-        text = series.map(lambda v: v.replace(",", "") if isinstance(v, str) else v)
-        return pd.to_numeric(text, errors="coerce").astype("Float64")
+        try:
+            codes, uniques = pd.factorize(series.astype("object").to_numpy())
+        except TypeError:
+            text = series.map(lambda v: v.replace(",", "") if isinstance(v, str) else v)
+            return pd.to_numeric(text, errors="coerce").astype("Float64")
+        text = [u.replace(",", "") if isinstance(u, str) else u for u in uniques]
+        numbers = pd.to_numeric(pd.Series([*text, None], dtype="object"), errors="coerce")
+        taken = numbers.astype("Float64").array.take(np.where(codes < 0, len(text), codes))
+        return pd.Series(taken, index=series.index, name=series.name)
     if column in INTEGER_COLUMNS:
         numbers = pd.to_numeric(series, errors="coerce")
         whole = numbers.where(numbers == numbers.round())

@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -19,30 +20,91 @@ from etl.contract import AI_ROLES, COMPANY_SIZES, SENIORITY_CODES, columns
 from etl.normalise import fields, location, pay, roles, seniority, skills, text
 
 MIN_YEAR = 2000
+# Note templates (formatted with a count); their order is the order of the run message.
+NOTE_CORRECTED = "{:,} stated countries corrected from the location"
+NOTE_UNKNOWN_COUNTRY = "{:,} unknown country names left blank"
+NOTE_NO_CURRENCY = "{} pay figures without a currency left blank"
+NOTE_DUPLICATES = "{:,} duplicate postings dropped"
 
 
 @dataclass
 class Transformed:
-    """The contract rows of one source, its rejects and one-line notes for the run message."""
+    """The contract rows of one source, its rejects and one-line notes for the run message.
+
+    ``counts`` holds the figures behind the notes (note template -> count) so that chunks of one
+    source can be summed; ``dedupe`` the de-duplication keys of the rows that took part in it
+    (source_row, key), for the cross-chunk check in etl/parallel.py.
+    """
 
     table: pd.DataFrame
     rejects: pd.DataFrame
     posting_skills: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    dedupe: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class SourceFacts:
+    """Facts about a whole posting source that a chunk alone cannot know (etl/parallel.py).
+
+    ``all_ids``: every row has a source id (then ids are the de-duplication key);
+    ``any_stated``: some row states a country (then stated and located countries are reconciled);
+    ``discredited``: stated countries the locations contradict on most rows of the source.
+    """
+
+    all_ids: bool
+    any_stated: bool
+    discredited: frozenset[str] = frozenset()
+
+
+def notes_of(counts: dict[str, int]) -> list[str]:
+    """The one-line notes of note counts (template -> count), zero counts left out."""
+    return [template.format(n) for template, n in counts.items() if n]
+
+
+def _table_of(values: list) -> np.ndarray:
+    table = np.empty(len(values), dtype="object")
+    for i, value in enumerate(values):  # element-wise: results may be lists
+        table[i] = value
+    return table
 
 
 def map_unique(series: pd.Series, func) -> pd.Series:
     """``func`` applied once per distinct non-null value (None stays None)."""
     values = series.astype("object")
-    present = values[values.notna()]
     try:
-        lookup = {v: func(v) for v in pd.unique(present)}
+        codes, uniques = pd.factorize(values.to_numpy())
     except TypeError:  # lists (an API's tags): hash them as tuples
         keys = values.map(lambda v: None if _missing(v) else _hashable(v))
         lookup = {v: func(_unhash(v)) for v in set(keys.dropna())}
         return keys.map(lambda v: lookup.get(v) if not _missing(v) else None)
-    out = values.map(lookup).astype("object")
-    return out.where(out.notna(), None)
+    results = [func(u) for u in uniques]
+    table = _table_of([None if _missing(r) else r for r in results] + [None])
+    return pd.Series(table[codes], index=series.index, dtype="object", name=series.name)
+
+
+def _per_value(series: pd.Series, func) -> pd.Series:
+    """``series.map(func)`` computed once per distinct value (missing values as ``func(None)``),
+    dtype inferred as ``map`` does. Only for functions that treat every non-text value alike
+    (hashing merges True with 1 and 1 with 1.0)."""
+    codes, uniques = pd.factorize(series.astype("object").to_numpy())
+    table = _table_of([func(u) for u in uniques] + [func(None)])
+    return pd.Series(table[codes], index=series.index, dtype="object").infer_objects()
+
+
+@lru_cache(maxsize=200_000)
+def _cached_clean(value: object) -> str | None:
+    return text.clean_text(value)
+
+
+def _clean_text(value: object) -> str | None:
+    """text.clean_text, remembered across the chunks a worker process transforms (ftfy is the
+    costliest per-value step and titles, companies and places repeat between chunks)."""
+    try:
+        return _cached_clean(value)
+    except TypeError:  # unhashable (a list)
+        return text.clean_text(value)
 
 
 def _hashable(value: object) -> object:
@@ -57,9 +119,17 @@ def rejects_frame(
     source: str, raw: pd.DataFrame, rows: pd.Series, reasons: pd.Series
 ) -> pd.DataFrame:
     """Rejects of the staged rows ``rows`` (1-based source rows) with the raw row as JSON."""
+    return _rejects(source, raw, rows.astype("int64").to_numpy() - 1, rows, reasons)
+
+
+def _rejects(
+    source: str, raw: pd.DataFrame, positions: np.ndarray, rows: pd.Series, reasons: pd.Series
+) -> pd.DataFrame:
+    """Rejects with ``raw``'s rows at ``positions`` as JSON; ``rows`` are their source rows
+    (they differ from positions + 1 in a chunk of a larger source)."""
     if len(rows) == 0:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns("rejects")})
-    picked = raw.iloc[(rows.astype("int64") - 1).to_numpy()]
+    picked = raw.iloc[positions]
     as_json = [
         json.dumps(
             {k: (None if _missing(v) else _plain(v)) for k, v in record.items()},
@@ -100,17 +170,29 @@ def _first_reason(reasons: pd.Series, new: pd.Series) -> pd.Series:
     return reasons.where(reasons.notna(), new)
 
 
-def _codes(values: pd.Series, allowed: tuple[str, ...], default: str) -> pd.Series:
-    clean = values.astype("object").map(lambda v: v.strip().lower() if isinstance(v, str) else v)
+def _codes(values: pd.Series, allowed: tuple[str, ...], default: str | None) -> pd.Series:
+    clean = _per_value(values, lambda v: v.strip().lower() if isinstance(v, str) else None)
     return clean.where(clean.isin(allowed), default)
+
+
+def _upper_or_none(value: object) -> str | None:
+    return value.strip().upper() if isinstance(value, str) else None
+
+
+def _reasons_at(index: pd.Index, bad: pd.Series, values: pd.Series, template: str) -> pd.Series:
+    """``template`` formatted with the value of each ``bad`` row; None elsewhere."""
+    out = np.full(len(index), None, dtype="object")
+    rows = np.flatnonzero(bad.to_numpy(dtype=bool))
+    picked = values.astype("object").to_numpy()[rows]
+    out[rows] = [template.format(v) for v in picked]
+    return pd.Series(out, index=index, dtype="object")
 
 
 def _countries(values: pd.Series, what: str) -> tuple[pd.Series, pd.Series]:
     """(alpha-2 codes, a reason where a stated value is not a known country)."""
     codes = map_unique(values, location.country_code)
     bad = values.notna() & codes.isna()
-    reason = values.map(lambda v: f"unknown {what} {v!r}")
-    return codes, reason.where(bad, None)
+    return codes, _reasons_at(values.index, bad, values, f"unknown {what} {{!r}}")
 
 
 def _usd_or_reason(
@@ -120,17 +202,14 @@ def _usd_or_reason(
     usd = pay.to_usd(amount, currency, on)
     given = pd.to_numeric(amount, errors="coerce").notna()
     unknown = given & currency.notna() & usd.isna()
-    reason = currency.astype("object").map(lambda c: f"unknown currency {c!r}")
-    return usd, reason.where(unknown, None)
+    return usd, _reasons_at(amount.index, unknown, currency, "unknown currency {!r}")
 
 
 def _implausible(values: pd.Series, what: str) -> pd.Series:
     numbers = pd.to_numeric(values, errors="coerce").astype("float64")
     negative = numbers <= 0
     reason = pay.implausible_reason(numbers.where(~negative))
-    zero = pd.Series(
-        [f"{what} {v:,.0f} is not positive" for v in numbers.fillna(0)], index=values.index
-    )
+    zero = _reasons_at(values.index, negative, numbers, what + " {:,.0f} is not positive")
     return reason.where(~negative, zero)
 
 
@@ -145,7 +224,7 @@ def transform_salaries(staged: pd.DataFrame, raw: pd.DataFrame, source: str) -> 
     reasons = _first_reason(
         reasons, pd.Series("work year missing or out of range", index=frame.index).where(year_bad)
     )
-    title = map_unique(frame["title"], text.clean_text)
+    title = map_unique(frame["title"], _clean_text)
     company_cc, why = _countries(frame["company_country"], "company country")
     reasons = _first_reason(reasons, why)
     residence_cc, why = _countries(frame["residence_country"], "residence country")
@@ -160,11 +239,7 @@ def transform_salaries(staged: pd.DataFrame, raw: pd.DataFrame, source: str) -> 
     reasons = _first_reason(reasons, no_pay)
     reasons = _first_reason(reasons, _implausible(local.where(local < 0), "salary"))
     reasons = _first_reason(reasons, _implausible(usd, "salary"))
-    size = (
-        frame["company_size"]
-        .astype("object")
-        .map(lambda v: v.strip().upper() if isinstance(v, str) else None)
-    )
+    size = _per_value(frame["company_size"], _upper_or_none)
     table = pd.DataFrame(
         {
             "record_id": source + ":" + frame["source_row"].astype("string"),
@@ -181,19 +256,19 @@ def transform_salaries(staged: pd.DataFrame, raw: pd.DataFrame, source: str) -> 
             "company_size": size.where(size.isin(COMPANY_SIZES), None),
             "salary_usd": usd,
             "salary_local": local.astype("float64"),
-            "currency": frame["currency"]
-            .astype("object")
-            .map(lambda c: c.strip().upper() if isinstance(c, str) else None),
+            "currency": _per_value(frame["currency"], _upper_or_none),
         }
     )
     bad = reasons.notna()
-    rejects = rejects_frame(source, raw, frame.loc[bad, "source_row"], reasons[bad])
+    rejects = _rejects(
+        source, raw, np.flatnonzero(bad.to_numpy()), frame.loc[bad, "source_row"], reasons[bad]
+    )
     return Transformed(table.loc[~bad, columns("salaries")].reset_index(drop=True), rejects)
 
 
 def _pay_columns(
     frame: pd.DataFrame, posted: pd.Series
-) -> tuple[pd.DataFrame, pd.Series, list[str]]:
+) -> tuple[pd.DataFrame, pd.Series, dict[str, int]]:
     """Annual USD pay of postings: a figure, a min/max range, or parsed from the pay text."""
     low = frame["pay_min"].astype("float64")
     high = frame["pay_max"].astype("float64")
@@ -201,24 +276,25 @@ def _pay_columns(
     low = low.where(low.notna(), point)
     high = high.where(high.notna(), point)
     currency = frame["currency"].astype("object")
-    period = (
-        frame["pay_period"]
-        .astype("object")
-        .map(lambda p: p.strip().lower() if isinstance(p, str) else None)
+    period = _per_value(
+        frame["pay_period"], lambda p: p.strip().lower() if isinstance(p, str) else None
     )
     parsed = map_unique(frame["pay_text"], pay.parse_pay_text)
     use_text = low.isna() & high.isna() & parsed.notna()
     if use_text.any():
-        low = low.where(~use_text, parsed.map(lambda p: p.min if p is not None else np.nan))
-        high = high.where(~use_text, parsed.map(lambda p: p.max if p is not None else np.nan))
-        currency = currency.where(~use_text, parsed.map(lambda p: p.currency if p else None))
-        period = period.where(~use_text, parsed.map(lambda p: p.period if p else None))
+        low, high = low.copy(), high.copy()
+        currency, period = currency.copy(), period.copy()
+        found = parsed[use_text]
+        low[use_text] = [p.min for p in found]
+        high[use_text] = [p.max for p in found]
+        currency[use_text] = [p.currency for p in found]
+        period[use_text] = [p.period for p in found]
     low, high = low.astype("float64"), high.astype("float64")
     has_pay = low.notna() | high.notna()
-    notes = []
+    notes = {NOTE_NO_CURRENCY: 0}
     no_currency = has_pay & currency.isna()
     if no_currency.any():
-        notes.append(f"{int(no_currency.sum())} pay figures without a currency left blank")
+        notes[NOTE_NO_CURRENCY] = int(no_currency.sum())
         low, high = low.where(~no_currency), high.where(~no_currency)
         has_pay = has_pay & ~no_currency
     hourly_below = pay.load_pay_rules().hourly_below
@@ -240,9 +316,7 @@ def _pay_columns(
             "salary_max_usd": max_usd,
             "salary_usd": salary,
             "salary_period": period.where(has_pay, None),
-            "currency": currency.map(
-                lambda c: c.strip().upper() if isinstance(c, str) else None
-            ).where(has_pay, None),
+            "currency": _per_value(currency, _upper_or_none).where(has_pay, None),
         }
     )
     return out, reasons, notes
@@ -263,28 +337,60 @@ def _skill_lists(frame: pd.DataFrame) -> pd.Series:
 def _content_id(parts: pd.DataFrame) -> pd.Series:
     text = parts.astype("string").fillna("")
     joined = text.iloc[:, 0].str.cat([text[c] for c in text.columns[1:]], sep="\x1f")
-    return joined.map(lambda s: hashlib.sha1(s.encode("utf-8")).hexdigest()[:16])
+    sha1 = hashlib.sha1
+    ids = [sha1(s.encode("utf-8")).hexdigest()[:16] for s in joined.astype("object")]
+    return pd.Series(ids, index=parts.index, dtype=joined.dtype)
+
+
+def duplicate_reason(first_row: object) -> str:
+    """The reject reason of a repeat of the posting at source row ``first_row``."""
+    return f"duplicate of row {first_row}"
 
 
 def _duplicates(keys: pd.Series, rows: pd.Series) -> pd.Series:
     """'duplicate of row N' for every repeat of a key (N = the first row with it)."""
     first_row = rows.groupby(keys, sort=False).transform("min")
     repeat = keys.duplicated(keep="first") & keys.notna()
-    return first_row.map(lambda n: f"duplicate of row {n}").where(repeat, None)
+    out = np.full(len(keys), None, dtype="object")
+    at = np.flatnonzero(repeat.to_numpy(dtype=bool))
+    out[at] = [duplicate_reason(n) for n in first_row.astype("object").to_numpy()[at]]
+    return pd.Series(out, index=keys.index, dtype="object")
+
+
+def posting_facts(staged: pd.DataFrame) -> tuple[bool, bool, pd.DataFrame]:
+    """What a chunk of staged postings contributes to its source's SourceFacts: whether every
+    row has a source id, whether any states a country, and the stated-vs-location country
+    counts (location.country_agreement). Needs only the columns source_id, location, country."""
+    stated = staged["country"]
+    any_stated = bool(stated.notna().any())
+    if any_stated:
+        where = map_unique(staged["location"], _clean_text)
+        places = location.resolve_locations(where)
+        counts = location.country_agreement(places["country_code"], stated)
+    else:
+        counts = pd.DataFrame({"known": [], "wrong": []})
+    return bool(staged["source_id"].notna().all()), any_stated, counts
 
 
 def transform_postings(
-    staged: pd.DataFrame, raw: pd.DataFrame, source: str, *, seen_on: date | None = None
+    staged: pd.DataFrame,
+    raw: pd.DataFrame,
+    source: str,
+    *,
+    seen_on: date | None = None,
+    facts: SourceFacts | None = None,
 ) -> Transformed:
     """Posting rows -> ``postings`` and ``posting_skills``.
 
     ``seen_on`` is the refresh date for API sources (first_seen = last_seen = it; a posting
-    without a date is dated by it); file sources use the posting date.
+    without a date is dated by it); file sources use the posting date. ``facts`` are those of
+    the whole source when ``staged`` is one chunk of it (etl/parallel.py); by default the
+    frame is the whole source.
     """
     frame = staged
-    notes: list[str] = []
+    counts = {NOTE_CORRECTED: 0, NOTE_UNKNOWN_COUNTRY: 0}
     reasons = pd.Series([None] * len(frame), index=frame.index, dtype="object")
-    title = map_unique(frame["title"], text.clean_text)
+    title = map_unique(frame["title"], _clean_text)
     reasons = _first_reason(
         reasons, pd.Series("no job title", index=frame.index).where(title.isna())
     )
@@ -297,17 +403,17 @@ def transform_postings(
         reasons,
         pd.Series("posting date missing or out of range", index=frame.index).where(date_bad),
     )
-    company = map_unique(frame["company"], text.clean_text)
-    where = map_unique(frame["location"], text.clean_text)
+    company = map_unique(frame["company"], _clean_text)
+    where = map_unique(frame["location"], _clean_text)
     places = location.resolve_locations(where)
     stated = frame["country"]
-    if stated.notna().any():
-        cc, corrected = location.reconcile_countries(places["country_code"], stated)
-        if corrected:
-            notes.append(f"{corrected:,} stated countries corrected from the location")
+    if stated.notna().any() if facts is None else facts.any_stated:
+        discredited = None if facts is None else facts.discredited
+        cc, counts[NOTE_CORRECTED] = location.reconcile_countries(
+            places["country_code"], stated, discredited=discredited
+        )
         unknown = stated.notna() & map_unique(stated, location.country_code).isna() & cc.isna()
-        if unknown.any():
-            notes.append(f"{int(unknown.sum()):,} unknown country names left blank")
+        counts[NOTE_UNKNOWN_COUNTRY] = int(unknown.sum())
     else:
         cc = places["country_code"]
     cc = cc.astype("object").where(cc.notna(), None)
@@ -315,17 +421,20 @@ def transform_postings(
     remote = remote.where((remote != "unknown") | ~places["remote"].astype(bool), "remote")
     stated_level = _codes(frame["seniority"], SENIORITY_CODES, None)
     level = stated_level.where(stated_level.notna(), seniority.seniority_from_titles(title))
-    pay_cols, why, pay_notes = _pay_columns(frame, posted)
-    notes += pay_notes
+    pay_cols, why, pay_counts = _pay_columns(frame, posted)
+    counts.update(pay_counts)
     reasons = _first_reason(reasons, why)
     role = roles.map_roles(title.fillna(""))
     skill_lists = _skill_lists(frame)
     taxonomy = skills.load_taxonomy()
     ai_skills = taxonomy.ai_skills
-    has_ai_skill = skill_lists.map(lambda s: not ai_skills.isdisjoint(s))
+    has_ai_skill = np.fromiter(
+        (not ai_skills.isdisjoint(s) for s in skill_lists), dtype=bool, count=len(skill_lists)
+    )
     by_title = role.isin(AI_ROLES)
     basis = pd.Series(np.where(by_title, "title", np.where(has_ai_skill, "skills", None)))
-    if frame["source_id"].notna().all():
+    all_ids = frame["source_id"].notna().all() if facts is None else facts.all_ids
+    if all_ids:
         ident = frame["source_id"].astype("string")
         keys = ident
     else:
@@ -333,15 +442,17 @@ def transform_postings(
             pd.DataFrame({"t": title, "c": company, "l": where, "d": frame["posted_date"]})
         )
         ident = frame["source_id"].astype("string").fillna(keys)
-    dup = _duplicates(keys.where(reasons.isna()), frame["source_row"])
+    candidates = keys.where(reasons.isna())
+    dup = _duplicates(candidates, frame["source_row"])
     reasons = _first_reason(reasons, dup)
+    days = posted.dt.date
     table = pd.DataFrame(
         {
             "posting_id": source + ":" + ident,
             "source": source,
-            "posted_date": posted.dt.date,
-            "first_seen": posted.dt.date if seen_on is None else seen_on,
-            "last_seen": posted.dt.date if seen_on is None else seen_on,
+            "posted_date": days,
+            "first_seen": days if seen_on is None else seen_on,
+            "last_seen": days if seen_on is None else seen_on,
             "title": title,
             "company": company,
             "role": role,
@@ -358,12 +469,21 @@ def transform_postings(
         }
     )
     bad = reasons.notna()
-    n_dup = int(dup.notna().sum())
-    if n_dup:
-        notes.append(f"{n_dup:,} duplicate postings dropped")
-    rejects = rejects_frame(source, raw, frame.loc[bad, "source_row"], reasons[bad])
+    counts[NOTE_DUPLICATES] = int(dup.notna().sum())
+    rejects = _rejects(
+        source, raw, np.flatnonzero(bad.to_numpy()), frame.loc[bad, "source_row"], reasons[bad]
+    )
     kept = table.loc[~bad, columns("postings")].reset_index(drop=True)
     posting_skills = skills.explode_skills(
         table.loc[~bad, "posting_id"], skill_lists[~bad], taxonomy
     )
-    return Transformed(kept, rejects, posting_skills, notes)
+    took_part = candidates.notna().to_numpy()
+    kept_at = np.where(bad.to_numpy(), -1, np.cumsum(~bad.to_numpy()) - 1)
+    dedupe = pd.DataFrame(
+        {
+            "source_row": frame.loc[took_part, "source_row"].astype("int64").to_numpy(),
+            "key": candidates[took_part].astype("object").to_numpy(),
+            "kept_at": kept_at[took_part],
+        }
+    )
+    return Transformed(kept, rejects, posting_skills, notes_of(counts), counts, dedupe)

@@ -10,6 +10,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("AIJOBS_SHARED_DATA", ROOT.parent / "shared" / "data")).resolve()
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Transform in-process: the test sources are small, and a process pool per refresh costs more
+# than it saves (tests/test_parallel.py runs the real 2-process path on purpose).
+os.environ.setdefault("AIJOBS_WORKERS", "1")
 
 
 def _need_shared() -> None:

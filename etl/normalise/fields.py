@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from etl.config import data_dir
@@ -118,7 +119,24 @@ def employment_types(raw: pd.Series) -> pd.Series:
             value = ", ".join(str(v) for v in value)
         return employment_type(str(value))
 
-    return pd.Series([one(v) for v in raw.astype("object")], index=raw.index, dtype="string")
+    return _per_distinct(raw, one)
+
+
+def _per_distinct(raw: pd.Series, one) -> pd.Series:
+    """``one`` per distinct text value, spread back by index; other values (booleans, numbers,
+    lists) row by row, because hashing would merge True with 1 and 1 with 1.0."""
+    values = raw.astype("object").to_numpy()
+    try:
+        codes, uniques = pd.factorize(values)
+    except TypeError:  # lists are unhashable
+        return pd.Series([one(v) for v in values], index=raw.index, dtype="string")
+    table = np.array([one(u) for u in uniques] + [one(None)], dtype="object")
+    out = table[codes]
+    odd = [i for i, u in enumerate(uniques) if not isinstance(u, str)]
+    if odd:
+        rows = np.flatnonzero(np.isin(codes, odd))
+        out[rows] = [one(values[r]) for r in rows]
+    return pd.Series(out, index=raw.index, dtype="string")
 
 
 def _ratio_code(number: float) -> str:
@@ -160,4 +178,4 @@ def remote_codes(raw: pd.Series) -> pd.Series:
             return _ratio_code(float(value)) if 0 <= value <= 100 else "unknown"
         return remote_code(str(value))
 
-    return pd.Series([one(v) for v in raw.astype("object")], index=raw.index, dtype="string")
+    return _per_distinct(raw, one)

@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from etl.config import cache_dir, data_dir
@@ -187,6 +188,12 @@ def _build_gazetteer(words_path: Path) -> _Gazetteer:
 
 
 def _gaz() -> _Gazetteer:
+    # called several times per location: skip building the path when the data folder is the same
+    return _gaz_for(os.environ.get("AIJOBS_DATA_DIR"))
+
+
+@lru_cache(maxsize=4)
+def _gaz_for(data_dir_env: str | None) -> _Gazetteer:
     return _load_gazetteer(data_dir() / "locations.yaml")
 
 
@@ -392,16 +399,16 @@ def _restore_case(token: str, original: str) -> str:
 
 def resolve_locations(texts: pd.Series) -> pd.DataFrame:
     """Vectorised resolve_location: columns country_code, region, remote (bool), same index."""
-    values = texts.astype("object").where(texts.notna(), None)
-    uniques = pd.unique(values)
-    resolved = {value: resolve_location(value) for value in uniques if value is not None}
-    empty = Location(None, None, False)
-    rows = [resolved.get(v, empty) if v is not None else empty for v in values]
+    codes, uniques = pd.factorize(texts.astype("object").to_numpy())
+    resolved = [resolve_location(value) for value in uniques] + [Location(None, None, False)]
+    country = np.array([r.country_code for r in resolved], dtype="object")[codes]
+    region = np.array([r.region for r in resolved], dtype="object")[codes]
+    remote = np.array([r.remote for r in resolved], dtype=bool)[codes]
     return pd.DataFrame(
         {
-            "country_code": pd.array([r.country_code for r in rows], dtype="string"),
-            "region": pd.array([r.region for r in rows], dtype="string"),
-            "remote": pd.array([r.remote for r in rows], dtype=bool),
+            "country_code": pd.array(country, dtype="string"),
+            "region": pd.array(region, dtype="string"),
+            "remote": pd.array(remote, dtype=bool),
         },
         index=texts.index,
     )
@@ -411,25 +418,56 @@ _DISCREDIT_MIN_ROWS = 20
 _DISCREDIT_SHARE = 0.5
 
 
-def reconcile_countries(from_location: pd.Series, stated: pd.Series) -> tuple[pd.Series, int]:
+def country_agreement(from_location: pd.Series, stated: pd.Series) -> pd.DataFrame:
+    """Per stated country (alpha-2 index): rows where the location also names a country
+    (``known``) and, of those, rows where it names another one (``wrong``). Counts of chunks of
+    one source add up, which is what etl/parallel.py relies on."""
+    loc = from_location.astype("object").where(from_location.notna(), None)
+    said = _stated_codes(stated)
+    both = loc.notna() & said.notna()
+    disagree = both & (loc != said)
+    return pd.DataFrame(
+        {"known": said[both].value_counts(), "wrong": said[disagree].value_counts()}
+    ).fillna(0)
+
+
+def discredited_countries(agreement: pd.DataFrame) -> frozenset[str]:
+    """Stated countries the locations contradict on most of their rows (see
+    reconcile_countries), from country_agreement counts."""
+    known, wrong = agreement["known"], agreement["wrong"]
+    share = (wrong / known).fillna(0)
+    return frozenset(share[(share > _DISCREDIT_SHARE) & (known >= _DISCREDIT_MIN_ROWS)].index)
+
+
+def _stated_codes(stated: pd.Series) -> pd.Series:
+    values = stated.astype("object").to_numpy()
+    codes, uniques = pd.factorize(values)
+    table = np.empty(len(uniques) + 1, dtype="object")
+    table[:-1] = [country_code(v) for v in uniques]
+    table[-1] = None
+    return pd.Series(table[codes], index=stated.index, dtype="object")
+
+
+def reconcile_countries(
+    from_location: pd.Series,
+    stated: pd.Series,
+    *,
+    discredited: frozenset[str] | set[str] | None = None,
+) -> tuple[pd.Series, int]:
     """Location-derived country wins where both are known and disagree.
 
     A stated country that the location contradicts on most of its rows (at least 20 rows with a
     known location, over half of them contradicting, e.g. data_jobs' "Sudan" on US postings) is a
     scrape artifact: it is also dropped (NULL) where the location names no country ("Anywhere").
+    ``discredited`` overrides that set (when the rows are one chunk of a larger source).
     Returns the reconciled alpha-2 codes and how many stated values were changed.
     """
     loc = from_location.astype("object").where(from_location.notna(), None)
-    said_raw = stated.astype("object").where(stated.notna(), None)
-    said = said_raw.map(lambda v: country_code(v) if v is not None else None)
+    said = _stated_codes(stated)
     both = loc.notna() & said.notna()
     disagree = both & (loc != said)
-    known_by_country = said[both].value_counts()
-    wrong_by_country = said[disagree].value_counts()
-    share = (wrong_by_country / known_by_country).fillna(0)
-    discredited = set(
-        share[(share > _DISCREDIT_SHARE) & (known_by_country >= _DISCREDIT_MIN_ROWS)].index
-    )
+    if discredited is None:
+        discredited = discredited_countries(country_agreement(from_location, stated))
     result = said.where(~disagree, loc)
     drop = loc.isna() & said.isin(discredited)
     result = result.where(~drop, None)

@@ -70,10 +70,12 @@ def load_pay_rules(path: Path | None = None) -> PayRules:
 def annualise(amount: pd.Series, period: pd.Series) -> pd.Series:
     """Yearly figure: hour x2080, day x260, week x52, month x12, year x1; NaN if period unknown."""
     factors = load_pay_rules().factors
-    key = period.astype("object").map(lambda p: str(p).strip().lower() if isinstance(p, str) else p)
-    factor = key.map(lambda p: factors.get(p, np.nan) if isinstance(p, str) else np.nan)
+    factor = _codes_of(
+        period,
+        lambda p: factors.get(p.strip().lower(), np.nan) if isinstance(p, str) else np.nan,
+    ).astype("float64")
     values = pd.to_numeric(amount, errors="coerce").astype("float64")
-    return pd.Series(values.to_numpy() * factor.astype("float64").to_numpy(), index=amount.index)
+    return pd.Series(values.to_numpy() * factor, index=amount.index)
 
 
 @lru_cache(maxsize=1)
@@ -93,34 +95,59 @@ def _usd_rate(currency: str, on: dt.date | None) -> float:
         return float("nan")
 
 
-def _rate_dates(on: pd.Series) -> pd.Series:
-    """Dates for the rate lookup: datetimes as they are, bare years -> 1 July (mid-year)."""
+def _codes_of(values: pd.Series, func) -> np.ndarray:
+    """``func`` applied once per distinct value (missing values -> func(None)), as an array."""
+    codes, uniques = pd.factorize(values.astype("object").to_numpy())
+    table = np.array([func(u) for u in uniques] + [func(None)], dtype="object")
+    return table[codes]
+
+
+def _currency_code(value: object) -> str | None:
+    return value.strip().upper() if isinstance(value, str) and value.strip() else None
+
+
+def _rate_dates(on: pd.Series) -> tuple[np.ndarray, list[dt.date | None]]:
+    """Dates for the rate lookup as (a code per row, the distinct dates): datetimes as they are,
+    bare years -> 1 July (mid-year). Code -1 (or a None date) means no date."""
     if pd.api.types.is_numeric_dtype(on):
-        years = pd.to_numeric(on, errors="coerce")
-        return years.map(
-            lambda y: dt.date(int(y), 7, 1) if pd.notna(y) and 1 <= y <= 9999 else None
-        )
+        years = pd.to_numeric(on, errors="coerce").astype("float64").to_numpy()
+        ok = ~np.isnan(years) & (years >= 1) & (years <= 9999)
+        whole = np.where(ok, np.trunc(np.where(ok, years, 1)), -1).astype("int64")
+        codes, uniques = pd.factorize(whole)
+        dates = [dt.date(int(y), 7, 1) if y != -1 else None for y in uniques]
+        return codes, dates
     stamps = pd.to_datetime(on, errors="coerce", utc=True)
-    return stamps.map(lambda t: t.date() if pd.notna(t) else None)
+    days = stamps.dt.floor("D").dt.tz_localize(None)
+    codes, uniques = pd.factorize(days)
+    return codes, [t.date() for t in pd.DatetimeIndex(uniques)]
 
 
 def to_usd(amount: pd.Series, currency: pd.Series, on: pd.Series) -> pd.Series:
     """Amounts in USD at the ECB rate of ``on`` (dates, or years -> mid-year); NaN if unknown.
 
-    Rates are looked up once per distinct (currency, date); a missing date uses the latest rate.
+    Rates are looked up once per distinct (currency, date) pair, then spread to the rows by
+    array indexing (no per-row Python); a missing date uses the latest rate.
     """
-    codes = currency.astype("object").map(
-        lambda c: c.strip().upper() if isinstance(c, str) and c.strip() else None
+    cur_codes, cur_uniques = pd.factorize(_codes_of(currency, _currency_code))
+    date_codes, dates = _rate_dates(on)
+    dates = [*dates, None]  # code -1 -> the last entry: no date
+    pair = cur_codes.astype("int64") * (len(dates) + 1) + np.where(
+        date_codes < 0, len(dates) - 1, date_codes
     )
-    dates = _rate_dates(on)
-    pairs = pd.DataFrame({"c": codes.to_numpy(), "d": dates.to_numpy()}, index=amount.index)
-    rates = {
-        (c, d): (_usd_rate(c, d) if c is not None else float("nan"))
-        for c, d in pairs.drop_duplicates().itertuples(index=False)
-    }
-    rate = np.array([rates[(c, d)] for c, d in pairs.itertuples(index=False)], dtype="float64")
+    pair = np.where(cur_codes < 0, -1, pair)
+    pair_codes, pairs = pd.factorize(pair)
+    rates = np.array(
+        [
+            float("nan")
+            if p < 0
+            else _usd_rate(cur_uniques[p // (len(dates) + 1)], dates[p % (len(dates) + 1)])
+            for p in pairs
+        ]
+        + [float("nan")],
+        dtype="float64",
+    )
     values = pd.to_numeric(amount, errors="coerce").astype("float64").to_numpy()
-    return pd.Series(values * rate, index=amount.index)
+    return pd.Series(values * rates[pair_codes], index=amount.index)
 
 
 _NUMBER = re.compile(
@@ -234,23 +261,20 @@ def parse_pay_text(text: str | None) -> PayText | None:
 
 
 def implausible_reason(salary_usd: pd.Series) -> pd.Series:
-    """Why an annual USD figure is outside the plausible band (data/pay.yaml), else None."""
+    """Why an annual USD figure is outside the plausible band (data/pay.yaml), else None.
+
+    The band test is vectorised; strings are only built for the (few) rows outside it.
+    """
     rules = load_pay_rules()
-    values = pd.to_numeric(salary_usd, errors="coerce").astype("float64")
-
-    def reason(value: float) -> str | None:
-        if np.isnan(value):
-            return None
-        if value < rules.band_min:
-            return (
-                f"annual pay {value:,.0f} USD is below the plausible minimum of "
-                f"{rules.band_min:,.0f} USD"
-            )
-        if value > rules.band_max:
-            return (
-                f"annual pay {value:,.0f} USD is above the plausible maximum of "
-                f"{rules.band_max:,.0f} USD"
-            )
-        return None
-
-    return pd.Series([reason(v) for v in values], index=salary_usd.index, dtype="object")
+    values = pd.to_numeric(salary_usd, errors="coerce").astype("float64").to_numpy()
+    out = np.full(len(values), None, dtype="object")
+    for rows, word, bound in (
+        (np.flatnonzero(values < rules.band_min), "below", "minimum"),
+        (np.flatnonzero(values > rules.band_max), "above", "maximum"),
+    ):
+        limit = rules.band_min if bound == "minimum" else rules.band_max
+        out[rows] = [
+            f"annual pay {v:,.0f} USD is {word} the plausible {bound} of {limit:,.0f} USD"
+            for v in values[rows]
+        ]
+    return pd.Series(out, index=salary_usd.index, dtype="object")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -78,21 +79,44 @@ def load_seniority_levels(path: Path | None = None) -> tuple[SeniorityLevel, ...
 
 def seniority_from_title(title: str | None) -> str:
     """One of SENIORITY_CODES for a raw title; "unknown" when no level word is in it."""
+    return _level_of(title, load_seniority_levels())
+
+
+def _level_of(title: str | None, levels: tuple[SeniorityLevel, ...]) -> str:
     if not isinstance(title, str) or not title.strip():
         return UNKNOWN
     text = " ".join(title.replace("_", " ").split())
-    for level in load_seniority_levels():
+    for level in levels:
         if level.matches(text):
             return level.code
     return UNKNOWN
 
 
+_MEMO_SIZE = 200_000
+_memos: dict[int, tuple[tuple[SeniorityLevel, ...], dict[str, str]]] = {}
+
+
+def _memo_for(levels: tuple[SeniorityLevel, ...]) -> dict[str, str]:
+    """Levels of titles already seen with ``levels`` in this process (chunks repeat titles)."""
+    entry = _memos.get(id(levels))
+    if entry is None or entry[0] is not levels:
+        _memos.clear()
+        entry = _memos[id(levels)] = (levels, {})
+    return entry[1]
+
+
 def seniority_from_titles(titles: pd.Series) -> pd.Series:
     """seniority_from_title over a Series, computed once per distinct title."""
-    lookup = {t: seniority_from_title(t) for t in pd.unique(titles.dropna())}
-    return pd.Series(
-        [lookup.get(t, UNKNOWN) if isinstance(t, str) else UNKNOWN for t in titles],
-        index=titles.index,
-        dtype="string",
-        name="seniority",
-    )
+    levels = load_seniority_levels()
+    memo = _memo_for(levels)
+    codes, uniques = pd.factorize(titles.astype("object").to_numpy())
+    found = []
+    for t in uniques:
+        level = memo.get(t) if isinstance(t, str) else None
+        if level is None:
+            level = _level_of(t, levels)
+            if isinstance(t, str) and len(memo) < _MEMO_SIZE:
+                memo[t] = level
+        found.append(level)
+    table = np.array([*found, UNKNOWN], dtype="object")
+    return pd.Series(table[codes], index=titles.index, dtype="string", name="seniority")
