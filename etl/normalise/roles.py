@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import yaml
 
 from etl.config import data_dir
 from etl.contract import AI_ROLES
+from etl.normalise.memo import TitleMemo
 
 OTHER = "Other"
 
@@ -127,34 +127,13 @@ def map_role(title: str | None, rules: RoleRules | None = None) -> str:
     return _first_match(text, rules) or OTHER
 
 
-_MEMO_SIZE = 200_000
-_memos: dict[int, tuple[RoleRules, dict[str, str]]] = {}
-
-
-def _memo_for(rules: RoleRules) -> dict[str, str]:
-    """Roles of titles already mapped with ``rules`` in this process (chunks repeat titles)."""
-    entry = _memos.get(id(rules))
-    if entry is None or entry[0] is not rules:
-        _memos.clear()
-        entry = _memos[id(rules)] = (rules, {})
-    return entry[1]
+_MEMO = TitleMemo()
 
 
 def map_roles(titles: pd.Series, rules: RoleRules | None = None) -> pd.Series:
     """map_role over a Series, computed once per distinct title (sources repeat titles a lot)."""
     rules = rules or load_role_rules()
-    memo = _memo_for(rules)
-    codes, uniques = pd.factorize(titles.astype("object").to_numpy())
-    found = []
-    for t in uniques:
-        role = memo.get(t) if isinstance(t, str) else None
-        if role is None:
-            role = map_role(t, rules)
-            if isinstance(t, str) and len(memo) < _MEMO_SIZE:
-                memo[t] = role
-        found.append(role)
-    table = np.array([*found, OTHER], dtype="object")
-    return pd.Series(table[codes], index=titles.index, dtype="string", name="role")
+    return _MEMO.map(titles, rules, map_role, OTHER, "role")
 
 
 def role_coverage(

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import yaml
 
 from etl.config import data_dir
 from etl.contract import SENIORITY_CODES
+from etl.normalise.memo import TitleMemo
 
 UNKNOWN = "unknown"
 
@@ -92,31 +92,9 @@ def _level_of(title: str | None, levels: tuple[SeniorityLevel, ...]) -> str:
     return UNKNOWN
 
 
-_MEMO_SIZE = 200_000
-_memos: dict[int, tuple[tuple[SeniorityLevel, ...], dict[str, str]]] = {}
-
-
-def _memo_for(levels: tuple[SeniorityLevel, ...]) -> dict[str, str]:
-    """Levels of titles already seen with ``levels`` in this process (chunks repeat titles)."""
-    entry = _memos.get(id(levels))
-    if entry is None or entry[0] is not levels:
-        _memos.clear()
-        entry = _memos[id(levels)] = (levels, {})
-    return entry[1]
+_MEMO = TitleMemo()
 
 
 def seniority_from_titles(titles: pd.Series) -> pd.Series:
     """seniority_from_title over a Series, computed once per distinct title."""
-    levels = load_seniority_levels()
-    memo = _memo_for(levels)
-    codes, uniques = pd.factorize(titles.astype("object").to_numpy())
-    found = []
-    for t in uniques:
-        level = memo.get(t) if isinstance(t, str) else None
-        if level is None:
-            level = _level_of(t, levels)
-            if isinstance(t, str) and len(memo) < _MEMO_SIZE:
-                memo[t] = level
-        found.append(level)
-    table = np.array([*found, UNKNOWN], dtype="object")
-    return pd.Series(table[codes], index=titles.index, dtype="string", name="seniority")
+    return _MEMO.map(titles, load_seniority_levels(), _level_of, UNKNOWN, "seniority")
