@@ -126,3 +126,31 @@ def test_a_malformed_url_shows_a_notice(browser, app_url: str) -> None:
         assert page.locator("[data-testid='stException']").count() == 0
     finally:
         page.close()
+
+
+def test_the_download_button_gives_the_filtered_rows_as_csv(
+    browser, app_url: str, demo_store: Path, tmp_path: Path
+) -> None:
+    import csv
+
+    s = str(demo_store)
+    f = Filters(seniority=("senior",))
+    expected = queries.headline.__wrapped__(s, store_version(demo_store), f)["postings"]
+    page = browser.new_page(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
+    try:
+        page.goto(f"{app_url}/data?seniority=senior")
+        page.wait_for_selector("[data-testid='stDataFrame']", timeout=30_000)
+        _settle(page)
+        button = page.get_by_test_id("stDownloadButton").get_by_role("button")
+        with page.expect_download(timeout=60_000) as info:
+            button.click()
+        saved = tmp_path / "rows.csv"
+        info.value.save_as(saved)
+        with saved.open(newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        assert rows, "the CSV has no data rows"
+        assert {"posting_id", "title", "role", "seniority", "salary_usd"} <= set(rows[0])
+        assert {r["seniority"] for r in rows} == {"senior"}  # the sidebar's filter applied
+        assert len(rows) == min(expected, queries.DOWNLOAD_CAP)
+    finally:
+        page.close()
