@@ -172,16 +172,6 @@ def _cooccurring(d, f, skill, top=15):
     return others.groupby("skill").size().sort_values(ascending=False).head(top) / len(with_it)
 
 
-def _premiums(d, f, chosen):
-    p, ps = _selected_skills(d, f, lambda x: x["salary_usd"].notna().to_numpy())
-    rows = []
-    for skill in chosen:
-        has = p["posting_id"].isin(ps.loc[ps["skill"] == skill, "posting_id"])
-        rows.append((skill, has.sum(), p.loc[has, "salary_usd"].median(),
-                     (~has).sum(), p.loc[~has, "salary_usd"].median()))  # fmt: skip
-    return pd.DataFrame(rows)
-
-
 def _role_profile(d, f, chosen, min_n=1):
     return _shares_by_role(d, f.with_(roles=tuple(chosen)), top=10_000)
 
@@ -232,7 +222,6 @@ NAIVE = {
     "skill_shares_by_role": _shares_by_role,
     "skill_trend": _skill_trend,
     "cooccurring": _cooccurring,
-    "skill_premiums": _premiums,
     "role_skill_profile": _role_profile,
     "role_coverage": _role_coverage,
     "filtered_rows": _filtered_rows,

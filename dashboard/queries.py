@@ -443,38 +443,6 @@ def cooccurring(store: str, version: str, f: Filters, skill: str, top: int = 15)
 
 
 @_cache
-def skill_premiums(store: str, version: str, f: Filters, skills: tuple[str, ...]) -> pd.DataFrame:
-    """skill, n_with, median_with, n_without, median_without: advertised pay with vs without."""
-    if not skills:
-        return pd.DataFrame(
-            columns=["skill", "n_with", "median_with", "n_without", "median_without"]
-        )
-    pw, pp = _where(f, "postings")
-    pw = (pw + " AND " if pw else "WHERE ") + "p.salary_usd IS NOT NULL"
-    w, p = _facts_where(f, "salary_usd IS NOT NULL AND list_contains(?::VARCHAR[], skill)")
-    return _df(
-        store,
-        version,
-        f"""
-        WITH has AS (SELECT posting_id, list(skill) AS ks FROM posting_skill_facts {w}
-                     GROUP BY posting_id),
-             p AS (SELECT p.salary_usd, coalesce(has.ks, []) AS ks
-                   FROM postings p LEFT JOIN has USING (posting_id) {pw}),
-             k AS (SELECT unnest(?::VARCHAR[]) AS skill),
-             x AS (SELECT k.skill, p.salary_usd, list_contains(p.ks, k.skill) AS has_skill
-                   FROM k CROSS JOIN p)
-        SELECT skill,
-               count(*) FILTER (WHERE has_skill) AS n_with,
-               median(salary_usd) FILTER (WHERE has_skill) AS median_with,
-               count(*) FILTER (WHERE NOT has_skill) AS n_without,
-               median(salary_usd) FILTER (WHERE NOT has_skill) AS median_without
-        FROM x GROUP BY skill ORDER BY n_with DESC, skill
-        """,
-        [*p, list(skills), *pp, list(skills)],
-    )
-
-
-@_cache
 def role_skill_profile(
     store: str, version: str, f: Filters, roles: tuple[str, ...], min_n: int = 1
 ) -> pd.DataFrame:

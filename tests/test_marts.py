@@ -248,21 +248,6 @@ def _reference(path: Path, name: str, f: Filters, arg: object) -> pd.DataFrame:
                   FROM posting_skills s JOIN w USING (posting_id), total WHERE s.skill <> ?
                   GROUP BY s.skill ORDER BY n DESC, s.skill LIMIT 15"""
         return _base(path, sql, [*p, arg, arg])
-    if name == "skill_premiums":
-        w2 = (w + " AND " if w else "WHERE ") + "salary_usd IS NOT NULL"
-        sql = f"""WITH p AS (SELECT posting_id, salary_usd FROM postings {w2}),
-                  k AS (SELECT unnest(?::VARCHAR[]) AS skill),
-                  has AS (SELECT s.posting_id, s.skill FROM posting_skills s
-                          JOIN p USING (posting_id) JOIN k USING (skill)),
-                  x AS (SELECT k.skill, p.salary_usd, has.posting_id IS NOT NULL AS has_skill
-                        FROM k CROSS JOIN p LEFT JOIN has
-                        ON has.posting_id = p.posting_id AND has.skill = k.skill)
-                  SELECT skill, count(*) FILTER (WHERE has_skill) AS n_with,
-                  median(salary_usd) FILTER (WHERE has_skill) AS median_with,
-                  count(*) FILTER (WHERE NOT has_skill) AS n_without,
-                  median(salary_usd) FILTER (WHERE NOT has_skill) AS median_without
-                  FROM x GROUP BY skill"""
-        return _base(path, sql, [*p, list(arg)])  # type: ignore[arg-type]
     if name == "role_skill_profile":
         g = f.with_(roles=tuple(arg))  # type: ignore[arg-type]
         w2, p2 = q._where(g, "postings")
@@ -292,7 +277,7 @@ def _ours(store: str, v: str, name: str, f: Filters, arg: object) -> pd.DataFram
         return q.postings_by(store, v, f, arg)  # type: ignore[arg-type]
     if name == "top_skills":
         return q.top_skills(store, v, f, arg)  # type: ignore[arg-type]
-    if name in ("skill_trend", "skill_premiums", "role_skill_profile"):
+    if name in ("skill_trend", "role_skill_profile"):
         return getattr(q, name)(store, v, f, arg)
     if name == "cooccurring":
         return q.cooccurring(store, v, f, arg, 15)  # type: ignore[arg-type]
@@ -338,7 +323,6 @@ def _check_equivalence(path: Path) -> None:
         ("top_skills", 20),
         ("skill_trend", skills[:3]),
         ("cooccurring", skills[0]),
-        ("skill_premiums", skills[:3]),
         ("role_skill_profile", options.roles[:2]),
         ("role_coverage", None),
         ("row_count", None),

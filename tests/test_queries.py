@@ -306,17 +306,6 @@ def test_cooccurring_skills_exclude_the_anchor(store: tuple[str, str]) -> None:
     assert got.loc["Python", "share"] == pytest.approx(2 / len(with_torch))
 
 
-def test_skill_premium_with_and_without_match_pandas(store: tuple[str, str]) -> None:
-    got = q.skill_premiums(*store, Filters(), ("Python", "Rust")).set_index("skill")
-    paid = POSTINGS.dropna(subset=["salary_usd"])
-    has = paid["posting_id"].isin(SKILLS.loc[SKILLS["skill"] == "Python", "posting_id"])
-    row = got.loc["Python"]
-    assert (row["n_with"], row["n_without"]) == (has.sum(), (~has).sum())
-    assert row["median_with"] == pytest.approx(paid.loc[has, "salary_usd"].median())
-    assert row["median_without"] == pytest.approx(paid.loc[~has, "salary_usd"].median())
-    assert got.loc["Rust", "n_with"] == 0 and got.loc["Rust", "n_without"] == len(paid)
-
-
 def test_role_skill_profile_covers_only_the_two_roles(store: tuple[str, str]) -> None:
     got = q.role_skill_profile(*store, Filters(roles=(DA,)), (MLE, RS))
     assert set(got["role"]) == {MLE, RS}
