@@ -58,14 +58,7 @@ def _mask(df: pd.DataFrame, f, table: str, skip: tuple[str, ...] = ()) -> np.nda
     from dashboard.filters import month_bounds
 
     m = np.ones(len(df), dtype=bool)
-    for col, values in (
-        ("role", f.roles),
-        ("region", f.regions),
-        ("country_code", f.countries),
-        ("seniority", f.seniority),
-        ("remote", f.remote),
-        ("source", f.sources),
-    ):
+    for col, values in f.by_column():
         if values and col not in skip:
             m &= df[col].isin(values).to_numpy(dtype=bool, na_value=False)
     if table == "postings" and f.months and "time" not in skip:

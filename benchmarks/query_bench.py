@@ -28,7 +28,7 @@ from benchmarks.rss import peak_rss_mb  # noqa: E402
 
 APP = ROOT / "dashboard" / "app.py"
 QUERY_MODULES = ("dashboard.queries", "dashboard.queries_insights")
-SKIP = frozenset({"_df", "_cursor", "_where", "_check", "_posting_cte", "_cache"})
+SKIP = frozenset({"_df", "_cursor", "_where", "_facts_where", "_check", "_cache"})
 
 
 @dataclass

@@ -50,6 +50,18 @@ class Filters:
     def with_(self, **changes: object) -> Filters:
         return replace(self, **changes)  # type: ignore[arg-type]
 
+    def by_column(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(store column, chosen values) of each list filter: the one mapping the SQL of the
+        query layer and the pandas baselines both apply."""
+        return (
+            ("role", self.roles),
+            ("region", self.regions),
+            ("country_code", self.countries),
+            ("seniority", self.seniority),
+            ("remote", self.remote),
+            ("source", self.sources),
+        )
+
     def describe(self) -> str:
         """A short human label of the selection for chart titles ("all data" when empty)."""
         parts: list[str] = []

@@ -135,14 +135,7 @@ def _where(f: Filters, table: str, skip: tuple[str, ...] = ()) -> tuple[str, Par
     """
     clauses: list[str] = []
     params: Params = []
-    for col, values in (
-        ("role", f.roles),
-        ("region", f.regions),
-        ("country_code", f.countries),
-        ("seniority", f.seniority),
-        ("remote", f.remote),
-        ("source", f.sources),
-    ):
+    for col, values in f.by_column():
         if values and col not in skip:
             clauses.append(f"list_contains(?::VARCHAR[], {col})")
             params.append(list(values))
@@ -330,14 +323,6 @@ def salary_quantiles(
 
 
 # ---------------------------------------------------------------------------- skills
-def _posting_cte(f: Filters, extra: str = "") -> tuple[str, Params]:
-    """A CTE ``p`` of the selection's postings (kept for dashboard/queries_insights.py)."""
-    w, p = _where(f, "postings")
-    if extra:
-        w = (w + " AND " if w else "WHERE ") + extra
-    return f"p AS (SELECT posting_id, role, posted_date, salary_usd FROM postings {w})", p
-
-
 def _facts_where(f: Filters, extra: str = "") -> tuple[str, Params]:
     """WHERE over posting_skill_facts: the posting filters apply to its own columns."""
     w, p = _where(f, "postings")

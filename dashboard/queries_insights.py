@@ -16,18 +16,10 @@ import pandas as pd
 from dashboard import premium
 from dashboard.filters import Filters
 from dashboard.honesty import Thresholds
-from dashboard.queries import _cache, _check, _df, _where
+from dashboard.queries import _cache, _check, _df, _facts_where, _where
 from etl.contract import SENIORITY_CODES
 
 AI_DIMS = ("region", "country_code")
-
-
-def _posting_cte(f: Filters, extra: str = "") -> tuple[str, list[object]]:
-    """``p``: the selection's postings (id and role), for joining to posting_skills."""
-    w, p = _where(f, "postings")
-    if extra:
-        w = (w + " AND " if w else "WHERE ") + extra
-    return f"p AS (SELECT posting_id, role FROM postings {w})", p
 
 
 @_cache
@@ -202,14 +194,12 @@ def role_skill_frequencies(store: str, version: str, f: Filters) -> pd.DataFrame
     role_postings counts the role's postings in the selection that list at least one skill (a
     posting without any says nothing about what the role asks for).
     """
-    cte, p = _posting_cte(f)
+    w, p = _facts_where(f)
     return _df(
         store,
         version,
         f"""
-        WITH {cte},
-             ps AS (SELECT DISTINCT p.role, s.posting_id, s.skill
-                    FROM posting_skills s JOIN p USING (posting_id)),
+        WITH ps AS (SELECT DISTINCT role, posting_id, skill FROM posting_skill_facts {w}),
              roles AS (SELECT role, count(DISTINCT posting_id) AS role_postings
                        FROM ps GROUP BY role)
         SELECT ps.role, ps.skill, count(*) AS n, any_value(roles.role_postings) AS role_postings,
