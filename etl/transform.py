@@ -322,7 +322,7 @@ def _pay_columns(
     return out, reasons, notes
 
 
-def _skill_lists(frame: pd.DataFrame) -> pd.Series:
+def posting_skill_lists(frame: pd.DataFrame) -> pd.Series:
     """The source's skill list where it gives one, else skills found in the description."""
     taxonomy = skills.load_taxonomy()
     listed = map_unique(frame["skills"], lambda v: skills.skills_from_list(v, taxonomy))
@@ -425,7 +425,7 @@ def transform_postings(
     counts.update(pay_counts)
     reasons = _first_reason(reasons, why)
     role = roles.map_roles(title.fillna(""))
-    skill_lists = _skill_lists(frame)
+    skill_lists = posting_skill_lists(frame)
     taxonomy = skills.load_taxonomy()
     ai_skills = taxonomy.ai_skills
     has_ai_skill = np.fromiter(
