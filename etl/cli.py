@@ -103,6 +103,8 @@ def _refresh(args: argparse.Namespace, console: Console, err: Console):
         progress=not args.quiet,
         progress_file=getattr(args, "progress_file", None),
     )
+    if report.lock_cleared:
+        _say(err, f"warning: {report.lock_cleared}")
     if not args.quiet:
         console.print(summary_table(report))
     for result in report.results:
@@ -128,7 +130,9 @@ def _upgrade_store(out: Path, console: Console, err: Console) -> int:
     if not missing:
         _say(console, f"a store already exists at {out}; nothing to do")
         return 0
-    with refresh_lock(out):
+    with refresh_lock(out) as lock:
+        if lock.cleared:
+            _say(err, f"warning: {lock.cleared}")
         if missing_marts(out):  # another process may have upgraded it meanwhile
             _say(console, f"upgrading the store at {out} (an older schema): building its marts")
             republish(out)

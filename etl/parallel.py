@@ -66,7 +66,10 @@ def worker_count() -> int:
 
 
 def _init_worker() -> None:
-    """Load the reviewed knowledge once per process, not once per chunk."""
+    """Load the reviewed knowledge once per process, not once per chunk; die with the parent."""
+    from etl.lifeline import exit_with_parent
+
+    exit_with_parent()
     from etl.normalise import fields, location, pay, roles, seniority, skills
 
     location.country_code("US")

@@ -67,6 +67,7 @@ class RefreshReport:
     results: list[SourceResult] = field(default_factory=list)
     published: bool = False
     message: str = ""
+    lock_cleared: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -203,8 +204,10 @@ def refresh(
     configured = load_sources()
     chosen = select(configured, sources)
     report = RefreshReport(uuid.uuid4().hex[:12], out, datetime.now(UTC))
-    with refresh_lock(out):
+    with refresh_lock(out) as lock:
+        report.lock_cleared = lock.cleared  # a killed refresh's lock, taken over: say so
         tracker = ProgressFile(progress_file, report, [s["name"] for s in chosen])
+        tracker.message = lock.cleared or ""
         tracker.write()
         try:
             _run(report, configured, chosen, mirror, progress, tracker)

@@ -11,7 +11,6 @@ so a published store always has them; ``republish`` upgrades a store of an older
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import shutil
 import time
@@ -23,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from etl.contract import MARTS, SCHEMA_VERSION, TABLES, columns
+from etl.lock import LockBusy, RunLock, process_alive
 from etl.marts import build_marts
 
 
@@ -51,16 +51,6 @@ def _insert_sql(name: str) -> str:
     return f'INSERT INTO "{name}" SELECT {casts} FROM incoming'
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def sweep_orphans(out: Path) -> list[Path]:
     """Remove temporary files left by publishes whose process died (e.g. SIGKILL)."""
     removed = []
@@ -69,7 +59,7 @@ def sweep_orphans(out: Path) -> list[Path]:
             pid = int(tmp.name.rsplit(".", 2)[-2])
         except ValueError:
             continue
-        if pid != os.getpid() and not _pid_alive(pid):
+        if pid != os.getpid() and not process_alive(pid):
             shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
             removed.append(tmp)
     return removed
@@ -290,29 +280,23 @@ def store_version(path: Path) -> str:
 
 
 @contextlib.contextmanager
-def refresh_lock(out: Path) -> Iterator[Path]:
-    """Hold an exclusive, non-blocking lock for refreshing the store at ``out``.
+def refresh_lock(out: Path, timeout: float = 0.0) -> Iterator[RunLock]:
+    """Hold the lock for refreshing the store at ``out`` (``<out>.lock``) for this process.
 
-    The lock is an OS-level ``flock``: it is released when the process dies, even by SIGKILL, so a
-    crashed refresh never blocks the next one.
+    The lock belongs to the process that took it (etl/lock.py), not to an open file that worker
+    processes could inherit: when its owner is gone (even by SIGKILL) the next refresh clears it at
+    once and says so in ``lock.cleared``. Waits up to ``timeout`` seconds for a live owner, then
+    raises RefreshInProgress naming it.
     """
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = out.with_name(out.name + ".lock")
-    fh = open(lock_path, "a+")  # noqa: SIM115 - held for the duration of the context
+    lock = RunLock(out.with_name(out.name + ".lock"))
     try:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            fh.seek(0)
-            holder = fh.read().strip() or "another process"
-            raise RefreshInProgress(
-                f"a refresh of {out} is already running ({holder}); try again when it has finished"
-            ) from exc
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"pid {os.getpid()} since {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC")
-        fh.flush()
-        yield lock_path
+        lock.acquire(timeout)
+    except LockBusy as exc:
+        raise RefreshInProgress(
+            f"a refresh of {out} is already running ({exc}); try again when it has finished"
+        ) from None
+    try:
+        yield lock
     finally:
-        fh.close()
+        lock.release()
