@@ -1,28 +1,53 @@
 # The README's quick start. `make run` and `make test` work on a fresh clone with only Python 3.11+.
+# Dependencies come from uv.lock (a tested set, exact versions and hashes), installed by uv, which
+# the Makefile itself installs from PyPI into .venv. `make lock` after editing pyproject.toml's
+# dependencies; `make lock-upgrade` to move the whole set to the newest allowed versions.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+# The uv release that wrote uv.lock (bump it together with the lock).
+UV_VERSION := 0.13.9
 PORT ?= 8501
+# pytest-xdist workers for `make test` ("auto" = one per core; 0 = no parallelism).
+TEST_WORKERS ?= auto
 export PYTHONDONTWRITEBYTECODE := 1
+# uv installs into .venv (the interpreter `python3 -m venv` made) and never downloads a Python.
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint bench bench-smoke clean distclean store chromium screenshot
+.PHONY: run test lint bench bench-smoke clean distclean store chromium screenshot lock lock-upgrade
 
-$(VENV)/bin/python:
+# pip is used once, quietly, to install the pinned uv; everything else comes from uv.lock.
+$(UV):
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+		uv==$(UV_VERSION)
 
-# Installed marker files: re-install only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e .
+# Installed marker files: re-install only when pyproject.toml or uv.lock changes. --locked stops
+# with a clear message when pyproject.toml changed without `make lock`; --inexact keeps uv itself.
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	@echo "Installing the locked dependencies (uv.lock) into $(VENV)"
+	$(UV) sync --locked --inexact --quiet
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml uv.lock | $(UV)
+	@echo "Installing the locked dependencies with the test extra (uv.lock) into $(VENV)"
+	$(UV) sync --locked --inexact --quiet --extra test
 	touch $@ $(VENV)/.installed
+
+## lock: re-resolve uv.lock after a change to pyproject.toml's dependencies (keeps other pins)
+lock: | $(UV)
+	$(UV) lock
+
+## lock-upgrade: move every pin to the newest version pyproject.toml allows (then `make test`)
+lock-upgrade: | $(UV)
+	$(UV) lock --upgrade
 
 ## run: set up, build the store if there is none (AIJOBS_MIRROR, the network, or a labelled demo), serve on 127.0.0.1
 run: $(VENV)/.installed
+	@$(PY) scripts/check_port.py $(PORT)
 	$(PY) -m etl ensure-store
 	@echo ""
 	@echo "  Dashboard: http://127.0.0.1:$(PORT)   (Ctrl+C to stop)"
@@ -41,8 +66,9 @@ chromium:
 	else echo "chromium is not installed and we are not root: browser tests will be skipped"; fi
 
 ## test: set up with the test extra and run the whole suite (unit, integration on ../shared/data, browser)
+# Test files run in parallel (--dist loadfile: one file's tests and module fixtures stay together).
 test: $(VENV)/.installed-test chromium
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## lint: ruff
 lint: $(VENV)/.installed-test
