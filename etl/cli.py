@@ -17,6 +17,9 @@ from etl import config
 from etl.errors import ConfigError
 from etl.store import RefreshInProgress, StoreError
 
+# Seconds the start waits, at most, to learn whether the sources are reachable (demo store only).
+PROBE_SECONDS = 3.0
+
 EPILOG = """\
 exit codes: 0 every source refreshed; 1 the store was published but a source failed (its rows
 from the previous store were kept); 2 nothing was published, bad usage, or a refresh is already
@@ -82,11 +85,13 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "ensure-store",
         parents=[common],
-        help="build a store only if there is none (real data if possible, else a DEMO store)",
-        description="If a store exists, say so (and rebuild its marts if an older version "
-        "published it). Otherwise build it from the mirror "
-        "($AIJOBS_MIRROR) or the network; when no source can be loaded, build a clearly "
-        "labelled DEMO store and say how to load real data.",
+        help="make sure there is a store to serve, real data whenever available, and say which",
+        description="If a real store exists, keep it (rebuilding its marts if an older version "
+        "published it). If there is none, or only a DEMO store, build it from the mirror "
+        "($AIJOBS_MIRROR) or, when the sources are reachable, the network; when no source can be "
+        "loaded, build (or keep) a clearly labelled DEMO store and say how to load real data. "
+        "The last line says which store the dashboard serves: demo or real, built when, from what. "
+        "Exit code 0 whenever a store is in place.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -117,8 +122,9 @@ def _refresh(args: argparse.Namespace, console: Console, err: Console):
     return report
 
 
-def _upgrade_store(out: Path, console: Console, err: Console) -> int:
-    """Rebuild the marts of a store published by an older schema; otherwise nothing to do."""
+def _upgrade_store(out: Path, console: Console, err: Console, quiet: bool = False) -> int:
+    """Rebuild the marts of a store published by an older schema; otherwise nothing to do
+    (said unless ``quiet``)."""
     from etl.store import missing_marts, refresh_lock, republish
 
     try:
@@ -128,7 +134,8 @@ def _upgrade_store(out: Path, console: Console, err: Console) -> int:
         _say(err, f"warning: {exc}; rebuild it with `python -m etl refresh`")
         return 0
     if not missing:
-        _say(console, f"a store already exists at {out}; nothing to do")
+        if not quiet:
+            _say(console, f"a store already exists at {out}; nothing to do")
         return 0
     with refresh_lock(out) as lock:
         if lock.cleared:
@@ -140,21 +147,84 @@ def _upgrade_store(out: Path, console: Console, err: Console) -> int:
     return 0
 
 
-def _ensure_store(args: argparse.Namespace, console: Console, err: Console) -> int:
-    out = args.out or config.store_path()
-    if Path(out).exists():
-        return _upgrade_store(Path(out), console, err)
-    if (args.mirror or config.mirror_dir()) is None:
-        os.environ.setdefault("AIJOBS_HTTP_TIMEOUT", "5")  # fail fast when offline
-        os.environ.setdefault("AIJOBS_HTTP_RETRIES", "1")
-        _say(console, "no store and no mirror: trying the network (short timeouts)")
-    args.out = out
+def _short_timeouts() -> None:
+    """Fail fast when offline: a start must not hang on sources it cannot reach."""
+    os.environ.setdefault("AIJOBS_HTTP_TIMEOUT", "5")
+    os.environ.setdefault("AIJOBS_HTTP_RETRIES", "1")
+
+
+def _store_kind(out: Path) -> str | None:
+    """ "demo", "real", or None when the file is not a readable store."""
+    from etl.store import read_meta
+
+    try:
+        return read_meta(out).get("kind", "real")
+    except StoreError:
+        return None
+
+
+def _sources_reachable() -> bool:
+    from etl.http import any_reachable
+    from etl.sources import load_sources, probe_urls
+
+    return any_reachable(probe_urls(load_sources()), timeout=PROBE_SECONDS)
+
+
+def _replace_demo(args: argparse.Namespace, mirror: Path | None, console: Console, err: Console):
+    """A demo store gives way to real data as soon as there is some (a mirror, or the network)."""
+    out = Path(args.out)
+    if mirror is None:
+        _short_timeouts()
+        if not _sources_reachable():
+            _say(console, "a DEMO store is in place; no mirror (AIJOBS_MIRROR) and the sources are "
+                 "not reachable, so it stays")  # fmt: skip
+            return _upgrade_store(out, console, err, quiet=True)
+        _say(
+            console, f"the sources are reachable: replacing the DEMO store at {out} with real data"
+        )
+    else:
+        _say(console, f"replacing the DEMO store at {out} with real data from the mirror {mirror}")
     report = _refresh(args, console, err)
     if report.published:
-        return report.exit_code
+        return 0
+    _say(err, "no source could be loaded: the DEMO store stays")
+    return _upgrade_store(out, console, err, quiet=True)
+
+
+def _ensure_store(args: argparse.Namespace, console: Console, err: Console) -> int:
+    """A store to serve: the existing real one, real data in place of a demo, or a new store.
+
+    Exit code 0 whenever a store is in place afterwards (a source that failed is a warning: the
+    dashboard can still start); the last line says which store the dashboard serves.
+    """
+    from etl.store_summary import describe
+
+    out = Path(args.out or config.store_path())
+    args.out = out
+    mirror = args.mirror or config.mirror_dir()
+    if out.exists():
+        if _store_kind(out) == "demo":
+            code = _replace_demo(args, mirror, console, err)
+        else:
+            code = _upgrade_store(out, console, err)
+    else:
+        code = _build_store(args, mirror, console, err)
+    if out.exists():
+        _say(console, describe(out))
+    return code
+
+
+def _build_store(args: argparse.Namespace, mirror: Path | None, console: Console, err: Console):
+    out = Path(args.out)
+    if mirror is None:
+        _short_timeouts()
+        _say(console, "no store and no mirror: trying the network (short timeouts)")
+    report = _refresh(args, console, err)
+    if report.published:
+        return 0
     from etl.demo import build_demo_store
 
-    build_demo_store(Path(out))
+    build_demo_store(out)
     _say(
         err,
         f"built a DEMO store at {out}: made-up data, clearly labelled in the dashboard.\n"

@@ -19,6 +19,7 @@ import json
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -272,3 +273,36 @@ def read_json_file(path: Path, *, max_bytes: int) -> object:
     if size > max_bytes:
         raise SourceError(f"{path} is {size:,} bytes, over the limit of {max_bytes:,}")
     return parse_json(path.read_bytes(), str(path))
+
+
+def any_reachable(urls: list[str], timeout: float = 3.0) -> bool:
+    """True when at least one of ``urls`` answers at all (any HTTP status), within ``timeout``.
+
+    A cheap probe before a full refresh: "can this machine reach the sources now?". HEAD requests
+    run in parallel, so an offline machine waits ``timeout`` seconds at most, not one per URL.
+    """
+    urls = [u for u in dict.fromkeys(urls) if u]
+    if not urls:
+        return False
+
+    def answers(url: str) -> bool:
+        try:
+            requests.head(
+                url, timeout=timeout, allow_redirects=False, headers={"User-Agent": USER_AGENT}
+            ).close()
+        except (requests.RequestException, ValueError):
+            return False
+        return True
+
+    pool = ThreadPoolExecutor(max_workers=min(8, len(urls)))
+    try:
+        futures = [pool.submit(answers, url) for url in urls]
+        try:
+            for future in as_completed(futures, timeout=timeout + 1):
+                if future.result():
+                    return True
+        except TimeoutError:
+            return False
+        return False
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)

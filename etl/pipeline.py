@@ -273,7 +273,7 @@ def _run(report, configured, chosen, mirror, progress, tracker) -> None:
         report.message = f"nothing published: {exc}"
         return
     try:
-        publish(valid, report.out, meta={"run_id": report.run_id}, kind="real")
+        publish(valid, report.out, meta=_origin_meta(report.run_id, mirror), kind="real")
     except Exception as exc:  # disk full, DuckDB error: the old store stays
         report.message = f"nothing published: {_one_line(exc)}"
         return
@@ -282,6 +282,13 @@ def _run(report, configured, chosen, mirror, progress, tracker) -> None:
     report.message = f"published {report.out}" + (
         f"; kept the previous rows of {', '.join(failed)}" if failed else ""
     )
+
+
+def _origin_meta(run_id: str, mirror: Path | None) -> dict[str, str]:
+    """Where this run read from, kept in the store's meta so every start can say it."""
+    if mirror is None:
+        return {"run_id": run_id, "origin": "network"}
+    return {"run_id": run_id, "origin": "mirror", "mirror": str(Path(mirror).resolve())}
 
 
 def _refresh_source(source, mirror, today, previous, parts, result, advance) -> None:

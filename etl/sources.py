@@ -6,13 +6,15 @@ an entry may have, so a typo is a clear message naming the file and the entry, n
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
 from etl import config
-from etl.errors import ConfigError
+from etl.adapters.base import base_url
+from etl.errors import ConfigError, SourceError
 from etl.staging import STAGED_POSTING_COLUMNS, STAGED_SALARY_COLUMNS
 
 KINDS = ("postings", "salaries")
@@ -118,6 +120,19 @@ def select(sources: list[dict], names: list[str] | None) -> list[dict]:
     if unknown:
         raise ConfigError(f"unknown source(s) {unknown}; configured: {', '.join(known)}")
     return [known[n] for n in names]
+
+
+def probe_urls(sources: list[dict]) -> list[str]:
+    """The URLs that tell whether the network reaches these sources: each file source's ``url``
+    and each API source's base URL (``AIJOBS_API_BASE_<NAME>`` when set)."""
+    urls = []
+    for source in sources:
+        if source.get("format") == "api":
+            with contextlib.suppress(SourceError):
+                urls.append(base_url(source))
+        elif source.get("url"):
+            urls.append(str(source["url"]))
+    return urls
 
 
 def sources_table(sources: list[dict]) -> pd.DataFrame:

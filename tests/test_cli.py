@@ -111,3 +111,76 @@ def test_python_dash_m_etl_runs_as_a_subprocess(world):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "board_csv" in result.stdout and "published" in result.stdout
+
+
+def _demo(world: World) -> None:
+    from etl.demo import build_demo_store
+
+    build_demo_store(world.store, seed=3)
+    assert read_meta(world.store)["kind"] == "demo"
+
+
+def test_a_demo_store_gives_way_to_the_mirror_and_the_start_says_so(world, monkeypatch, capsys):
+    _demo(world)
+    monkeypatch.setenv("AIJOBS_MIRROR", str(world.mirror))
+    assert main(["ensure-store", "--out", str(world.store)]) == 0
+    meta = read_meta(world.store)
+    assert (meta["kind"], meta["origin"]) == ("real", "mirror")
+    out = capsys.readouterr().out
+    assert "replacing the DEMO store" in out
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("The dashboard serves REAL data at ") and "from the local mirror" in last
+    assert (
+        "board_csv 3 postings; feed_json 2 postings" in last
+        and "survey_gz 4 salary records" in last
+    )
+
+
+def test_a_demo_store_gives_way_as_soon_as_the_sources_answer(world, httpserver, capsys):
+    _demo(world)
+    survey = (world.mirror / "files" / "survey.csv.gz").read_bytes()
+    httpserver.expect_request("/survey.csv.gz").respond_with_data(survey)
+    sources = world.data / "sources" / "fixtures.yaml"
+    text = sources.read_text()
+    anchor = "    mirror_path: files/survey.csv.gz\n"
+    assert anchor in text
+    sources.write_text(text.replace(anchor, f"    url: {httpserver.url_for('/survey.csv.gz')}\n"))
+    assert main(["ensure-store", "--out", str(world.store)]) == 0
+    meta = read_meta(world.store)
+    assert (meta["kind"], meta["origin"]) == ("real", "network")
+    out = capsys.readouterr().out
+    assert "the sources are reachable: replacing the DEMO store" in out
+    assert "serves REAL data" in out and "from the sources' public URLs" in out
+
+
+def test_a_demo_store_stays_when_no_real_data_can_be_reached(world, capsys):
+    _demo(world)  # the fixture sources have no URL and there is no mirror: nothing to reach
+    before = read_meta(world.store)["built_at"]
+    assert main(["ensure-store", "--out", str(world.store)]) == 0
+    assert read_meta(world.store)["kind"] == "demo"
+    assert read_meta(world.store)["built_at"] == before
+    out = capsys.readouterr().out
+    assert "a DEMO store is in place" in out and "so it stays" in out
+    assert "The dashboard serves a DEMO store (generated, not real data)" in out
+    assert "AIJOBS_MIRROR=../shared/data make run" in out
+
+
+def test_a_demo_store_stays_when_the_mirror_has_nothing_to_load(world, tmp_path, capsys):
+    _demo(world)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["ensure-store", "--out", str(world.store), "--mirror", str(empty)]) == 0
+    assert read_meta(world.store)["kind"] == "demo"
+    captured = capsys.readouterr()
+    assert "the DEMO store stays" in captured.err
+    assert "serves a DEMO store" in captured.out
+
+
+def test_a_real_store_is_kept_and_every_start_says_what_it_holds(world, capsys):
+    assert run(world, "refresh", "--mirror", str(world.mirror)) == 0
+    built = read_meta(world.store)["built_at"]
+    assert main(["ensure-store", "--out", str(world.store), "--mirror", str(world.mirror)]) == 0
+    assert read_meta(world.store)["built_at"] == built  # not rebuilt: it is real already
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert f"built {built[:10]} {built[11:16]} UTC" in last
+    assert "serves REAL data" in last and "DEMO" not in last

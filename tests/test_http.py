@@ -176,3 +176,15 @@ def test_a_bad_setting_in_the_environment_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("AIJOBS_HTTP_TIMEOUT", "ten")
     with pytest.raises(SourceError, match=r"AIJOBS_HTTP_TIMEOUT='ten' is not a number"):
         http.settings()
+
+
+def test_any_reachable_is_true_when_one_url_answers_even_with_an_error_status(httpserver):
+    import socket
+
+    httpserver.expect_request("/gone").respond_with_data("no", status=404)
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{closed.getsockname()[1]}/"
+    assert http.any_reachable([dead, httpserver.url_for("/gone")], timeout=2)
+    assert not http.any_reachable([dead], timeout=2)
+    assert not http.any_reachable([], timeout=2)
