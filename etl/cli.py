@@ -123,12 +123,15 @@ def _refresh(args: argparse.Namespace, console: Console, err: Console):
 
 
 def _upgrade_store(out: Path, console: Console, err: Console, quiet: bool = False) -> int:
-    """Rebuild the marts of a store published by an older schema; otherwise nothing to do
-    (said unless ``quiet``)."""
-    from etl.store import missing_marts, refresh_lock, republish
+    """Upgrade a store published by an older schema (new nullable columns empty, marts
+    rebuilt); otherwise nothing to do (said unless ``quiet``)."""
+    from etl.store import missing_columns, missing_marts, refresh_lock, republish
+
+    def outdated() -> bool:
+        return bool(missing_marts(out) or missing_columns(out))
 
     try:
-        missing = missing_marts(out)
+        missing = outdated()
     except StoreError as exc:  # not ours to delete: the dashboard shows the same message
         _say(console, f"a store already exists at {out}; left as it is")
         _say(err, f"warning: {exc}; rebuild it with `python -m etl refresh`")
@@ -140,8 +143,11 @@ def _upgrade_store(out: Path, console: Console, err: Console, quiet: bool = Fals
     with refresh_lock(out) as lock:
         if lock.cleared:
             _say(err, f"warning: {lock.cleared}")
-        if missing_marts(out):  # another process may have upgraded it meanwhile
-            _say(console, f"upgrading the store at {out} (an older schema): building its marts")
+        if outdated():  # another process may have upgraded it meanwhile
+            _say(
+                console,
+                f"upgrading the store at {out} (an older schema): new columns, marts rebuilt",
+            )
             republish(out)
     _say(console, f"upgraded the store at {out}")
     return 0

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = "2"
-"""2: the marts (MARTS) are published beside the base tables."""
+SCHEMA_VERSION = "3"
+"""2: the marts (MARTS) are published beside the base tables. 3: postings keep the advertised
+pay as stated (salary_min_local, salary_max_local) and the rate used (usd_rate, rate_date);
+``ensure-store`` upgrades an older store with these columns empty."""
 
 SENIORITY_CODES: tuple[str, ...] = (
     "intern",
@@ -126,6 +128,23 @@ TABLES: dict[str, tuple[Column, ...]] = {
         ),
         _c("salary_period", "VARCHAR", "Period the pay was quoted in (SALARY_PERIODS)."),
         _c("currency", "VARCHAR", "ISO-4217 code the pay was quoted in."),
+        _c(
+            "salary_min_local",
+            "DOUBLE",
+            "Lower end of the pay as advertised: in `currency`, per `salary_period`.",
+        ),
+        _c("salary_max_local", "DOUBLE", "Upper end of the pay as advertised (same units)."),
+        _c(
+            "usd_rate",
+            "DOUBLE",
+            "USD per 1 unit of `currency` used for the salary_*_usd columns (1 for USD).",
+        ),
+        _c(
+            "rate_date",
+            "DATE",
+            "Date of the ECB reference rate used: the posting date moved into the rate table's "
+            "range; NULL for USD (no conversion).",
+        ),
         _c("url", "VARCHAR", "Link to the posting or its source (attribution)."),
         _c("is_ai", "BOOLEAN", "An AI job: by its role (AI_ROLES) or by an AI skill.", False),
         _c("ai_basis", "VARCHAR", "'title', 'skills' or NULL when not an AI job."),

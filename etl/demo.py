@@ -162,6 +162,22 @@ def _pay(rng, role_base, seniority_f, country_f, year, size) -> np.ndarray:  # t
     return np.round(role_base * seniority_f * country_f * trend * noise, -2)
 
 
+def _local_pay(postings: pd.DataFrame) -> dict[str, pd.Series]:
+    """The advertised amounts behind the USD figures: in the posting's currency, per its period,
+    at the ECB rate of its date (the same provenance columns the real transform fills)."""
+    from etl.normalise.pay import annualise, usd_rates
+
+    rates = usd_rates(postings["currency"], pd.to_datetime(postings["posted_date"]))
+    per_usd = annualise(pd.Series(1.0, index=postings.index), postings["salary_period"])
+    per_usd = per_usd * rates["usd_rate"]
+    return {
+        "salary_min_local": (postings["salary_min_usd"] / per_usd).round(2),
+        "salary_max_local": (postings["salary_max_usd"] / per_usd).round(2),
+        "usd_rate": rates["usd_rate"].where(postings["salary_usd"].notna()),
+        "rate_date": rates["rate_date"].where(postings["salary_usd"].notna(), None),
+    }
+
+
 def _postings(rng: np.random.Generator, roles: list[str], skills: dict, n: int):  # type: ignore[no-untyped-def]
     months = _month_starts(date(2023, 1, 1), 36)
     t = np.linspace(0, 1, len(months))
@@ -209,6 +225,7 @@ def _postings(rng: np.random.Generator, roles: list[str], skills: dict, n: int):
         "currency": np.where(has_pay, np.array([c[3] for c in _COUNTRIES])[c_idx], None),
         "url": [f"https://example.org/demo/{i}" for i in ids],
     })  # fmt: skip
+    postings = postings.assign(**_local_pay(postings))
     rows_p, rows_s, rows_c = [], [], []
     ai_by_skill = np.zeros(n, dtype=bool)
     for skill, (cat, ai, growth, key) in skills.items():

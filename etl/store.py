@@ -138,17 +138,43 @@ def republish(out: Path) -> Path:
         ).fetchone()[0]:
             return
         have = {r[0] for r in con.execute(f'DESCRIBE old."{name}"').fetchall()}
-        if missing := set(columns(name)) - have:
+        missing = {c.name for c in TABLES[name] if c.name not in have}
+        if required := sorted(c.name for c in TABLES[name] if c.name in missing and not c.nullable):
             raise StoreError(
                 f"the store at {out} is too old to upgrade (table {name!r} lacks "
-                f"{sorted(missing)}): rebuild it with `python -m etl refresh`"
+                f"{required}): rebuild it with `python -m etl refresh`"
             )
-        con.execute(_insert_sql(name).replace("FROM incoming", f'FROM old."{name}"'))
+        # Columns added to the contract later are nullable: an older store gets them empty.
+        picks = ", ".join(
+            f'NULL AS "{c.name}"' if c.name in missing else f'"{c.name}"' for c in TABLES[name]
+        )
+        con.execute(
+            _insert_sql(name).replace("FROM incoming", f'FROM (SELECT {picks} FROM old."{name}")')
+        )
 
     def attach(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"ATTACH '{src}' AS old (READ_ONLY)")
 
     return _publish(out, load, old_meta, kind, before=attach)
+
+
+def missing_columns(path: Path) -> dict[str, list[str]]:
+    """Base-table columns of the contract that the store at ``path`` lacks (an older schema)."""
+    con = connect(path)
+    try:
+        rows = con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns"
+        ).fetchall()
+    finally:
+        con.close()
+    have: dict[str, set[str]] = {}
+    for table, column in rows:
+        have.setdefault(table, set()).add(column)
+    return {
+        name: missing
+        for name in TABLES
+        if name in have and (missing := [c for c in columns(name) if c not in have[name]])
+    }
 
 
 def missing_marts(path: Path) -> list[str]:

@@ -302,10 +302,15 @@ def _pay_columns(
     period = period.where(period.notna() | ~has_pay, guessed).where(has_pay, None)
     reasons = pd.Series([None] * len(frame), index=frame.index, dtype="object")
     reasons = _first_reason(reasons, _implausible(low.where(low < 0), "pay"))
-    min_usd, why = _usd_or_reason(pay.annualise(low, period), currency, posted)
-    reasons = _first_reason(reasons, why)
-    max_usd, _ = _usd_or_reason(pay.annualise(high, period), currency, posted)
-    given_point = pay.to_usd(pay.annualise(point, period), currency, posted)
+    rates = pay.usd_rates(currency, posted)
+    rate = rates["usd_rate"]
+    min_usd = pay.annualise(low, period) * rate
+    unknown = low.notna() & currency.notna() & rate.isna()
+    reasons = _first_reason(
+        reasons, _reasons_at(low.index, unknown, currency, "unknown currency {!r}")
+    )
+    max_usd = pay.annualise(high, period) * rate
+    given_point = pay.annualise(point, period) * rate
     mid = (min_usd + max_usd) / 2
     salary = given_point.where(point.notna() & frame["pay_min"].isna(), mid)
     reasons = _first_reason(reasons, _implausible(min_usd, "pay"))
@@ -317,6 +322,10 @@ def _pay_columns(
             "salary_usd": salary,
             "salary_period": period.where(has_pay, None),
             "currency": _per_value(currency, _upper_or_none).where(has_pay, None),
+            "salary_min_local": low.where(has_pay),
+            "salary_max_local": high.where(has_pay),
+            "usd_rate": rate.where(has_pay),
+            "rate_date": rates["rate_date"].where(has_pay, None),
         }
     )
     return out, reasons, notes

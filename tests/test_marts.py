@@ -15,7 +15,15 @@ from dashboard import queries as q
 from dashboard.filters import Filters
 from etl.cli import main
 from etl.contract import MART_NAMES, MARTS, SCHEMA_VERSION, TABLES
-from etl.store import StoreError, missing_marts, publish, read_meta, read_tables, republish
+from etl.store import (
+    StoreError,
+    missing_columns,
+    missing_marts,
+    publish,
+    read_meta,
+    read_tables,
+    republish,
+)
 from etl.store import store_version as version_of
 
 MLE = "Machine Learning Engineer"
@@ -398,3 +406,18 @@ def test_equivalence_check_catches_a_wrong_mart(tmp_path: Path) -> None:
             _reference(out, "postings_by", f, "role"),
             "x",
         )
+
+
+def test_republish_gives_an_older_store_the_new_nullable_columns_empty(tmp_path: Path) -> None:
+    old = _old_store(tmp_path)
+    con = duckdb.connect(str(old))
+    con.execute("ALTER TABLE postings DROP COLUMN usd_rate")
+    con.execute("ALTER TABLE postings DROP COLUMN rate_date")
+    con.close()
+    assert missing_columns(old) == {"postings": ["usd_rate", "rate_date"]}
+    before = read_tables(old)["postings"]
+    assert main(["ensure-store", "--out", str(old)]) == 0
+    assert missing_columns(old) == {} and missing_marts(old) == []
+    after = read_tables(old)["postings"]
+    assert after["usd_rate"].isna().all() and after["rate_date"].isna().all()
+    pd.testing.assert_frame_equal(before, after.drop(columns=["usd_rate", "rate_date"]))

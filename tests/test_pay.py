@@ -191,3 +191,28 @@ def test_to_usd_agrees_with_the_survey_own_usd_figures(shared_data):
     ratio = ratio / foreign["salary_in_usd"]
     assert ratio.notna().all()
     assert ratio.median() == pytest.approx(1.0, abs=0.03)
+
+
+def test_usd_rates_name_the_rate_date_used_clamped_to_the_rate_table():
+    from currency_converter import CurrencyConverter
+
+    from etl.normalise.pay import usd_rates
+
+    table = CurrencyConverter(fallback_on_missing_rate=True)
+    last = min(table.bounds["EUR"].last_date, table.bounds["USD"].last_date)
+    out = usd_rates(
+        pd.Series(["EUR", "USD", "EUR", "XYZ", "EUR"]),
+        pd.Series(pd.to_datetime(["2023-07-03", "2023-07-03", "2040-01-01", "2023-07-03", None])),
+    )
+    assert out["rate_date"].tolist() == [
+        pd.Timestamp("2023-07-03").date(),
+        None,
+        last,
+        None,
+        last,
+    ]
+    assert out["usd_rate"].iloc[0] == pytest.approx(
+        table.convert(1, "EUR", "USD", date=out["rate_date"].iloc[0])
+    )
+    assert out["usd_rate"].iloc[1] == 1.0 and math.isnan(out["usd_rate"].iloc[3])
+    assert out["usd_rate"].iloc[2] == pytest.approx(table.convert(1, "EUR", "USD", date=last))

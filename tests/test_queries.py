@@ -129,7 +129,8 @@ SALARIES = pd.DataFrame(
 def _postings_full() -> pd.DataFrame:
     p = POSTINGS.copy()
     p["first_seen"] = p["last_seen"] = p["posted_date"]
-    for c in ("company", "location", "salary_period", "currency", "url", "ai_basis"):
+    for c in ("company", "location", "salary_period", "currency", "url", "ai_basis",
+              "salary_min_local", "salary_max_local", "usd_rate", "rate_date"):  # fmt: skip
         p[c] = None
     p["employment_type"] = "full_time"
     p["salary_min_usd"] = p["salary_max_usd"] = p["salary_usd"]

@@ -218,3 +218,23 @@ def test_api_rows_use_the_refresh_date_for_first_and_last_seen():
     table = result.table
     assert table["first_seen"].tolist() == [day, day]
     assert table["posted_date"].tolist() == [day, date(2023, 4, 24)]
+
+
+def test_advertised_pay_keeps_its_amount_currency_period_and_the_rate_used():
+    result = postings(
+        posting(pay_min="4000", pay_max="5000", currency="EUR", pay_period="month"),
+        posting(title="Data Engineer", pay="50", currency="USD", pay_period="hour"),
+        posting(title="Analyst"),
+    )
+    eur, usd, none = (result.table.loc[i] for i in range(3))
+    assert (eur["salary_min_local"], eur["salary_max_local"], eur["currency"]) == (
+        4000,
+        5000,
+        "EUR",
+    )
+    assert eur["salary_period"] == "month" and eur["rate_date"] == date(2023, 4, 24)
+    assert 1.0 < eur["usd_rate"] < 1.2  # EUR was about 1.10 USD in April 2023
+    assert eur["salary_min_usd"] == pytest.approx(4000 * 12 * eur["usd_rate"])
+    assert (usd["salary_min_local"], usd["usd_rate"], usd["rate_date"]) == (50, 1.0, None)
+    assert pd.isna(none["salary_min_local"]) and pd.isna(none["usd_rate"])
+    assert none["rate_date"] is None

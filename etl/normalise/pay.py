@@ -86,13 +86,21 @@ def _converter():
 
 
 @lru_cache(maxsize=16_384)
-def _usd_rate(currency: str, on: dt.date | None) -> float:
+def _usd_rate(currency: str, on: dt.date | None) -> tuple[float, dt.date | None]:
+    """(USD per 1 ``currency``, the date of the rate used). The date is ``on`` moved into the
+    range the rate table covers for both currencies (the latest date when ``on`` is None); on a
+    day without an ECB fixing currency_converter interpolates between the nearest fixings."""
     if currency == "USD":
-        return 1.0
+        return 1.0, None
+    conv = _converter()
     try:
-        return float(_converter().convert(1.0, currency, "USD", date=on))
+        bounds = (conv.bounds[currency], conv.bounds["USD"])
+        first = max(b.first_date for b in bounds)
+        last = min(b.last_date for b in bounds)
+        when = last if on is None else min(max(on, first), last)
+        return float(conv.convert(1.0, currency, "USD", date=when)), when
     except (ValueError, KeyError, TypeError):  # unknown currency -> NaN, never a crash
-        return float("nan")
+        return float("nan"), None
 
 
 def _codes_of(values: pd.Series, func) -> np.ndarray:
@@ -122,11 +130,13 @@ def _rate_dates(on: pd.Series) -> tuple[np.ndarray, list[dt.date | None]]:
     return codes, [t.date() for t in pd.DatetimeIndex(uniques)]
 
 
-def to_usd(amount: pd.Series, currency: pd.Series, on: pd.Series) -> pd.Series:
-    """Amounts in USD at the ECB rate of ``on`` (dates, or years -> mid-year); NaN if unknown.
+def usd_rates(currency: pd.Series, on: pd.Series) -> pd.DataFrame:
+    """Per row: ``usd_rate`` (USD per 1 unit of ``currency``, NaN if unknown) and ``rate_date``
+    (the date of the ECB rate used; None for USD, which needs no rate, or an unknown currency).
 
-    Rates are looked up once per distinct (currency, date) pair, then spread to the rows by
-    array indexing (no per-row Python); a missing date uses the latest rate.
+    ``on`` holds dates, or years (-> 1 July). Rates are looked up once per distinct
+    (currency, date) pair, then spread to the rows by array indexing (no per-row Python); a
+    missing date uses the latest rate.
     """
     cur_codes, cur_uniques = pd.factorize(_codes_of(currency, _currency_code))
     date_codes, dates = _rate_dates(on)
@@ -136,18 +146,24 @@ def to_usd(amount: pd.Series, currency: pd.Series, on: pd.Series) -> pd.Series:
     )
     pair = np.where(cur_codes < 0, -1, pair)
     pair_codes, pairs = pd.factorize(pair)
-    rates = np.array(
-        [
-            float("nan")
-            if p < 0
-            else _usd_rate(cur_uniques[p // (len(dates) + 1)], dates[p % (len(dates) + 1)])
-            for p in pairs
-        ]
-        + [float("nan")],
-        dtype="float64",
+    found = [
+        (float("nan"), None)
+        if p < 0
+        else _usd_rate(cur_uniques[p // (len(dates) + 1)], dates[p % (len(dates) + 1)])
+        for p in pairs
+    ] + [(float("nan"), None)]
+    rates = np.array([f[0] for f in found], dtype="float64")
+    days = np.array([f[1] for f in found], dtype="object")
+    return pd.DataFrame(
+        {"usd_rate": rates[pair_codes], "rate_date": days[pair_codes]}, index=currency.index
     )
+
+
+def to_usd(amount: pd.Series, currency: pd.Series, on: pd.Series) -> pd.Series:
+    """Amounts in USD at the ECB rate of ``on`` (dates, or years -> mid-year); NaN if unknown."""
+    rates = usd_rates(currency, on)["usd_rate"].to_numpy()
     values = pd.to_numeric(amount, errors="coerce").astype("float64").to_numpy()
-    return pd.Series(values * rates[pair_codes], index=amount.index)
+    return pd.Series(values * rates, index=amount.index)
 
 
 _NUMBER = re.compile(
