@@ -6,16 +6,43 @@ as one ``SourceError`` line that names the source and the file, never a tracebac
 
 from __future__ import annotations
 
+import codecs
+import csv
 import gzip
 import io
 import json
 import zipfile
 import zlib
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
+from pandas.io.parsers import TextParser
 
 from etl.errors import SourceError
+
+SCAN_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one file source may be, checked while it streams (set per source under ``limits:``).
+
+    The defaults are far above every real source (the largest, 8 MB decompressed, 600-byte lines,
+    300 columns) and far below what would take minutes or gigabytes to refuse.
+    """
+
+    max_bytes: int = 200_000_000  # the file (or download) itself
+    max_decompressed_bytes: int = 256_000_000  # what a .gz/.xlsx inflates to (plain: its size)
+    max_line_bytes: int = 1_000_000  # one physical line of a CSV
+    max_columns: int = 2_000  # header fields of a CSV; cells in a row of a sheet
+    max_cells: int = 5_000_000  # cells of the sheet read from a workbook (empty rows count 1)
+    max_sheets: int = 100  # sheets in a workbook
+
+
+LIMIT_KEYS = tuple(f.name for f in fields(Limits))
 
 
 def locate(source: dict, mirror: Path | None, raw_dir: Path) -> Path:
@@ -24,10 +51,7 @@ def locate(source: dict, mirror: Path | None, raw_dir: Path) -> Path:
     if mirror is not None:
         if not source.get("mirror_path"):
             raise SourceError(f"{name}: no mirror_path configured, cannot read it from {mirror}")
-        path = Path(mirror) / source["mirror_path"]
-        if not path.is_file():
-            raise SourceError(f"{name}: file not found: {path}")
-        return path
+        return mirror_file(mirror, source["mirror_path"], name)
     url = source.get("url")
     if not url:
         raise SourceError(f"{name}: no url configured and no mirror given (--mirror DIR)")
@@ -36,6 +60,30 @@ def locate(source: dict, mirror: Path | None, raw_dir: Path) -> Path:
     dest = Path(raw_dir) / name / (url.rstrip("/").rsplit("/", 1)[-1].split("?")[0] or name)
     dest.parent.mkdir(parents=True, exist_ok=True)
     return download(url, dest, int(source.get("max_bytes", 200_000_000)))
+
+
+def mirror_file(mirror: Path, mirror_path: str, name: str) -> Path:
+    """The file ``mirror_path`` names inside ``mirror``, refused unless it is really inside.
+
+    A path from configuration never leaves the mirror: an absolute path, ``..`` steps or a
+    symlink that resolves outside it are refused with a message that names the path and never
+    shows anything of the file it points to.
+    """
+    given = Path(str(mirror_path))
+    if given.is_absolute() or given.drive or given.root:
+        raise SourceError(
+            f"{name}: mirror_path {str(mirror_path)!r} is absolute; it must be a path inside "
+            f"the mirror {mirror} (outside the mirror: refused)"
+        )
+    root = Path(mirror).resolve()
+    path = (root / given).resolve()
+    if not path.is_relative_to(root):
+        raise SourceError(
+            f"{name}: mirror_path {str(mirror_path)!r} leads outside the mirror {mirror}; refused"
+        )
+    if not path.is_file():
+        raise SourceError(f"{name}: file not found: {Path(mirror) / given}")
+    return Path(mirror) / given  # as configured (its name says its format), checked above
 
 
 def file_format(source: dict, path: Path) -> str:
@@ -62,32 +110,180 @@ def _records(doc: object, records_path: str | None, where: str) -> list:
     return doc
 
 
-def _read(source: dict, path: Path, fmt: str) -> pd.DataFrame:
+def limits_of(source: dict) -> Limits:
+    """The source's limits: ``max_bytes`` and its ``limits:`` mapping over the defaults."""
+    given = dict(source.get("limits") or {})
+    if "max_bytes" in source:
+        given.setdefault("max_bytes", int(source["max_bytes"]))
+    return replace(Limits(), **given)
+
+
+def _over(where: str, what: str, key: str, limit: int) -> SourceError:
+    """The one-line refusal: source and file, what was found, and which limit it broke."""
+    return SourceError(f"{where}: {what} (limit: limits.{key} = {limit:,})")
+
+
+def _open_binary(path: Path) -> BinaryIO:
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
+
+
+def _scan(source: dict, path: Path, fmt: str, limits: Limits, where: str) -> None:
+    """Stream the (decompressed) file once before parsing it, in constant memory.
+
+    Refuses a file whose decompressed size, line length (text tables) or header width is over
+    its limit, or that is not text in the declared encoding, before pandas or json holds any of
+    it: a gzip bomb or a 50 MB line costs a few seconds of reading, not gigabytes.
+    """
+    encoding = source.get("encoding", "utf-8")
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    tabular = fmt in ("csv", "csv.gz")
+    total = current = newlines = 0
+    header: bytearray | None = bytearray() if tabular else None
+    with _open_binary(path) as fh:
+        while True:
+            chunk = fh.read(SCAN_CHUNK)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                raise SourceError(
+                    f"{where}: not {encoding} text (byte 0x{exc.object[exc.start]:02x} at offset "
+                    f"{total + exc.start}); set 'encoding:' for this source"
+                ) from None
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > limits.max_decompressed_bytes:
+                what = "is" if fmt == "csv" else "decompresses to"
+                raise _over(where, f"{what} more bytes than allowed", "max_decompressed_bytes",
+                            limits.max_decompressed_bytes)  # fmt: skip
+            if not tabular:
+                continue
+            lines = chunk.split(b"\n")
+            sizes = [len(x) for x in lines]
+            sizes[0] += current
+            current = sizes[-1]
+            if max(sizes) > limits.max_line_bytes:
+                at = newlines + next(i for i, n in enumerate(sizes) if n > limits.max_line_bytes)
+                raise _over(where, f"line {at + 1:,} is longer than allowed", "max_line_bytes",
+                            limits.max_line_bytes)  # fmt: skip
+            newlines += len(lines) - 1
+            if header is not None:
+                header += lines[0]
+                if len(lines) > 1:
+                    _check_header(bytes(header), source, encoding, limits, where)
+                    header = None
+    if header is not None:
+        _check_header(bytes(header), source, encoding, limits, where)
+
+
+def _check_header(line: bytes, source: dict, encoding: str, limits: Limits, where: str) -> None:
+    text = line.decode(encoding, errors="replace")
+    fields = next(csv.reader([text], delimiter=source.get("delimiter", ",")), [])
+    if len(fields) > limits.max_columns:
+        raise _over(where, f"the header has {len(fields):,} columns", "max_columns",
+                    limits.max_columns)  # fmt: skip
+
+
+def _xlsx_cell(cell: object) -> object:
+    """A cell as pandas' openpyxl reader converts it (so the result equals pd.read_excel's)."""
+    value = cell.value
+    if value is None:
+        return ""
+    if cell.data_type == "e":  # an error such as #DIV/0!
+        return np.nan
+    if cell.data_type == "n":
+        whole = int(value)
+        return whole if whole == value else float(value)
+    return value
+
+
+def _read_xlsx(source: dict, path: Path, limits: Limits, where: str) -> pd.DataFrame:
+    """An Excel sheet read cell by cell with its limits checked as the cells stream by.
+
+    The zip's declared sizes bound what it decompresses to (Python's zipfile never inflates a
+    member past its declared size), so a zip bomb is refused before openpyxl opens it.
+    """
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+    declared = sum(m.file_size for m in members)
+    if declared > limits.max_decompressed_bytes:
+        raise _over(where, f"the workbook decompresses to {declared:,} bytes",
+                    "max_decompressed_bytes", limits.max_decompressed_bytes)  # fmt: skip
+    sheets = [m for m in members if m.filename.startswith("xl/worksheets/")]
+    if len(sheets) > limits.max_sheets:
+        raise _over(where, f"the workbook has {len(sheets):,} sheets", "max_sheets",
+                    limits.max_sheets)  # fmt: skip
+    import openpyxl  # imported late: only Excel sources need it
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    try:
+        wanted = source.get("sheet", 0)
+        if isinstance(wanted, int):
+            if not 0 <= wanted < len(book.worksheets):
+                raise SourceError(f"{where}: no sheet number {wanted}; it has {book.sheetnames}")
+            sheet = book.worksheets[wanted]
+        elif wanted in book.sheetnames:
+            sheet = book[wanted]
+        else:
+            raise SourceError(f"{where}: worksheet named {wanted!r} not found; it has "
+                              f"{book.sheetnames}")  # fmt: skip
+        sheet.reset_dimensions()  # declared dimensions can lie: count what is really there
+        data: list[list] = []
+        cells = 0
+        last = -1
+        for number, row in enumerate(sheet.rows):
+            if len(row) > limits.max_columns:
+                raise _over(where, f"sheet row {number + 1:,} has {len(row):,} columns",
+                            "max_columns", limits.max_columns)  # fmt: skip
+            cells += max(1, len(row))
+            if cells > limits.max_cells:
+                raise _over(where, "the sheet has more cells than allowed", "max_cells",
+                            limits.max_cells)  # fmt: skip
+            values = [_xlsx_cell(c) for c in row]
+            while values and values[-1] == "":
+                values.pop()
+            if values:
+                last = number
+            data.append(values)
+    finally:
+        book.close()
+    data = data[: last + 1]
+    if not data:
+        raise pd.errors.EmptyDataError("no header")
+    width = max(len(r) for r in data)
+    data = [r + [""] * (width - len(r)) for r in data]
+    parser = TextParser(
+        data,
+        header=int(source.get("header_row", 1)) - 1,
+        dtype=str,
+        keep_default_na=False,
+        na_values=[""],
+        skip_blank_lines=False,
+    )
+    return parser.read()
+
+
+def _read(source: dict, path: Path, fmt: str, limits: Limits) -> pd.DataFrame:
     where = f"{source['name']}: {path}"
     encoding = source.get("encoding", "utf-8")
+    if fmt == "xlsx":
+        return _read_xlsx(source, path, limits, where)
+    _scan(source, path, fmt, limits, where)  # a truncated gzip fails here, before any row loads
     if fmt in ("csv", "csv.gz"):
-        data = path.read_bytes()
-        if fmt == "csv.gz":  # decompress fully first: a truncated gzip must fail, not half-load
-            data = gzip.decompress(data)
         return pd.read_csv(
-            io.StringIO(data.decode(encoding)),
+            path,
+            compression="gzip" if path.name.lower().endswith(".gz") else None,
+            encoding=encoding,
             dtype=str,
             keep_default_na=False,
             na_values=[""],
             sep=source.get("delimiter", ","),
         )
-    if fmt == "xlsx":
-        return pd.read_excel(
-            path,
-            sheet_name=source.get("sheet", 0),
-            header=int(source.get("header_row", 1)) - 1,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-        )
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rt", encoding=encoding) as fh:
-        doc = json.load(fh)
+    with _open_binary(path) as fh:
+        try:
+            doc = json.load(io.TextIOWrapper(fh, encoding=encoding))
+        except RecursionError:
+            raise SourceError(f"{where}: JSON nested too deeply to read") from None
     return pd.DataFrame.from_records(_records(doc, source.get("records_path"), where))
 
 
@@ -95,10 +291,14 @@ def read_source_file(source: dict, path: Path) -> pd.DataFrame:
     """The raw table of a file source; checks that every configured column is present."""
     where = f"{source['name']}: {path}"
     fmt = file_format(source, path)
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise SourceError(f"{where}: the file is empty")
+    limits = limits_of(source)
+    if size > limits.max_bytes:
+        raise _over(where, f"the file is {size:,} bytes", "max_bytes", limits.max_bytes)
     try:
-        raw = _read(source, path, fmt)
+        raw = _read(source, path, fmt, limits)
     except SourceError:
         raise
     except UnicodeDecodeError as exc:

@@ -252,6 +252,8 @@ def parse_json(data: bytes, where: str) -> object:
         raise SourceError(f"malformed JSON from {where}: not UTF-8 (byte {exc.start})") from None
     try:
         return json.loads(text)
+    except RecursionError:
+        raise SourceError(f"malformed JSON from {where}: nested too deeply to read") from None
     except json.JSONDecodeError as exc:
         raise SourceError(
             f"malformed JSON from {where}: {exc.msg} at line {exc.lineno} column {exc.colno}"

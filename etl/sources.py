@@ -15,6 +15,7 @@ import yaml
 from etl import config
 from etl.adapters.base import base_url
 from etl.errors import ConfigError, SourceError
+from etl.extract import LIMIT_KEYS
 from etl.staging import STAGED_POSTING_COLUMNS, STAGED_SALARY_COLUMNS
 
 KINDS = ("postings", "salaries")
@@ -77,7 +78,22 @@ def _check_entry(entry: object, where: str) -> dict:
         raise ConfigError(f"{where}: 'header_row' must be a row number >= 1, got {header_row!r}")
     source.setdefault("encoding", "utf-8")
     source.setdefault("max_bytes", DEFAULT_MAX_BYTES)
+    _check_limits(entry, where)
     return source
+
+
+def _check_limits(entry: dict, where: str) -> None:
+    """``max_bytes`` and the ``limits:`` mapping (etl/extract.py's Limits) are positive numbers."""
+    limits = entry.get("limits") or {}
+    if not isinstance(limits, dict):
+        raise ConfigError(f"{where}: 'limits' must be a mapping of {', '.join(LIMIT_KEYS)}")
+    unknown = sorted(set(map(str, limits)) - set(LIMIT_KEYS))
+    if unknown:
+        raise ConfigError(f"{where}: unknown limit(s) {unknown}; known: {', '.join(LIMIT_KEYS)}")
+    checks = {**limits, **({"max_bytes": entry["max_bytes"]} if "max_bytes" in entry else {})}
+    for key, value in checks.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"{where}: {key} must be a whole number >= 1, got {value!r}")
 
 
 def load_sources(directory: Path | None = None) -> list[dict]:

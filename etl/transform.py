@@ -18,6 +18,7 @@ import pandas as pd
 
 from etl.contract import AI_ROLES, COMPANY_SIZES, SENIORITY_CODES, columns
 from etl.normalise import fields, location, pay, roles, seniority, skills, text
+from etl.staging import value_errors
 
 MIN_YEAR = 2000
 # Note templates (formatted with a count); their order is the order of the run message.
@@ -217,7 +218,7 @@ def transform_salaries(staged: pd.DataFrame, raw: pd.DataFrame, source: str) -> 
     """Salary-survey rows -> the ``salaries`` table. Rows are never de-duplicated: identical
     survey answers are legitimate (coarse fields make repeats likely)."""
     frame = staged
-    reasons = pd.Series([None] * len(frame), index=frame.index, dtype="object")
+    reasons = value_errors(frame)
     this_year = date.today().year
     year = frame["year"]
     year_bad = year.isna() | (year < MIN_YEAR) | (year > this_year + 1)
@@ -398,7 +399,7 @@ def transform_postings(
     """
     frame = staged
     counts = {NOTE_CORRECTED: 0, NOTE_UNKNOWN_COUNTRY: 0}
-    reasons = pd.Series([None] * len(frame), index=frame.index, dtype="object")
+    reasons = value_errors(frame)
     title = map_unique(frame["title"], _clean_text)
     reasons = _first_reason(
         reasons, pd.Series("no job title", index=frame.index).where(title.isna())

@@ -145,3 +145,53 @@ def test_a_missing_xlsx_sheet_is_clear(tmp_path, sources):
     with pytest.raises(SourceError) as err:
         read_source_file(source, FIXTURES / source["mirror_path"])
     one_line(err, "Nope")
+
+
+@pytest.mark.parametrize(
+    ("content", "limits", "says"),
+    [
+        (b"Title\n" + b"A" * 300 + b"\n", {"max_line_bytes": 100}, "line 2 is longer than allowed"),
+        (b"Title," + b",".join(b"c%d" % i for i in range(50)) + b"\nA\n", {"max_columns": 20},
+         "the header has 51 columns"),
+        (b"Title\n" + b"A\n" * 200, {"max_decompressed_bytes": 100}, "more bytes than allowed"),
+        (b"Title\n" + b"A\n" * 200, {"max_bytes": 100}, "the file is 406 bytes"),
+    ],
+)  # fmt: skip
+def test_a_file_over_a_limit_is_refused_naming_the_limit(tmp_path, content, limits, says):
+    for name, data in (("x.csv", content), ("x.csv.gz", gzip.compress(content))):
+        if name.endswith(".gz") and "max_bytes" in limits:
+            continue
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(SourceError) as err:
+            read_source_file(csv_source(path, limits=limits), path)
+        one_line(err, says, f"limits.{next(iter(limits))}", name)
+
+
+def test_files_within_their_limits_read_as_before(tmp_path):
+    path = tmp_path / "x.csv.gz"
+    path.write_bytes(gzip.compress(b"Title\n" + b"A\n" * 200))
+    limits = {"max_line_bytes": 10, "max_columns": 1, "max_decompressed_bytes": 406}
+    assert len(read_source_file(csv_source(path, limits=limits), path)) == 200
+
+
+@pytest.mark.parametrize("mirror_path", ["../secret.csv", "sub/../../secret.csv", "link.csv"])
+def test_a_mirror_path_out_of_the_mirror_is_refused_without_reading_it(tmp_path, mirror_path):
+    (tmp_path / "secret.csv").write_text("password\n")
+    mirror = tmp_path / "mirror"
+    (mirror / "sub").mkdir(parents=True)
+    (mirror / "link.csv").symlink_to(tmp_path / "secret.csv")
+    with pytest.raises(SourceError) as err:
+        locate({"name": "broken", "mirror_path": mirror_path}, mirror, tmp_path)
+    one_line(err, "outside the mirror", mirror_path)
+    assert "password" not in str(err.value)
+
+
+def test_an_absolute_mirror_path_is_refused_but_links_inside_the_mirror_are_fine(tmp_path):
+    (tmp_path / "data.csv").write_text("Title\nA\n")
+    with pytest.raises(SourceError) as err:
+        locate({"name": "broken", "mirror_path": str(tmp_path / "data.csv")}, tmp_path, tmp_path)
+    one_line(err, "is absolute", "outside the mirror")
+    (tmp_path / "alias.csv").symlink_to(tmp_path / "data.csv")
+    source = {"name": "fine", "mirror_path": "alias.csv"}
+    assert locate(source, tmp_path, tmp_path) == tmp_path / "alias.csv"

@@ -59,6 +59,10 @@ def test_fixture_sources_need_only_yaml():
         (entry(mirror_path=None), "needs a 'url' or a 'mirror_path'"),
         (entry(header_row=0), "'header_row' must be a row number"),
         (entry(format="api"), "needs an 'adapter'"),
+        (entry(limits={"max_lines": 5}), "unknown limit(s) ['max_lines']"),
+        (entry(limits={"max_cells": 0}), "max_cells must be a whole number >= 1"),
+        (entry(limits=[1]), "'limits' must be a mapping"),
+        (entry(max_bytes="big"), "max_bytes must be a whole number"),
         ({"kind": "postings"}, "missing 'name'"),
     ],
 )

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from etl.staging import STAGED_POSTING_COLUMNS, STAGED_SALARY_COLUMNS, apply_value_map, stage
+from etl.staging import (
+    STAGED_POSTING_COLUMNS,
+    STAGED_SALARY_COLUMNS,
+    apply_value_map,
+    stage,
+    value_errors,
+)
 
 DATA_JOBS_LIKE = {
     "columns": {
@@ -98,3 +104,43 @@ def test_salary_year_is_an_integer_and_fractional_years_are_null():
     assert staged["year"].tolist()[0] == 2024
     assert staged["year"].isna().tolist() == [False, True, True]
     assert staged["salary_local"].tolist()[:2] == [1200.0, 5.0]
+
+
+def test_only_thousands_separators_are_dropped_from_numbers():
+    raw = pd.DataFrame({"p": ["150,000", "1,234,567.5", "1,5e5", "1,5", "12,34", "2e5"]})
+    staged = stage(raw, {"columns": {"p": "pay"}}, STAGED_POSTING_COLUMNS)
+    values = staged["pay"].astype("object").where(staged["pay"].notna(), None).tolist()
+    assert values == [150000.0, 1234567.5, None, None, None, 200000.0]
+
+
+def test_years_that_are_no_whole_finite_number_are_null_not_an_error():
+    raw = pd.DataFrame({"y": ["2024", "2024.5", "1e400", "-1e400", "nan", "9" * 30]})
+    staged = stage(raw, {"columns": {"y": "year"}}, STAGED_SALARY_COLUMNS)
+    assert staged["year"].isna().tolist() == [False, True, True, True, True, True]
+
+
+def test_dates_that_do_not_fit_a_timestamp_are_null_not_an_error():
+    raw = pd.DataFrame({"d": ["2024-03-01", "0001-01-01", "9999-12-31", "2024-02-30"]})
+    staged = stage(raw, {"columns": {"d": "posted_date"}}, STAGED_POSTING_COLUMNS)
+    assert staged["posted_date"].isna().tolist() == [False, True, True, True]
+
+
+def test_json_objects_for_values_become_reasons_not_errors():
+    raw = pd.DataFrame(
+        {
+            "t": ["Data Scientist", {"text": "x"}, "ML Engineer", "AI Engineer"],
+            "s": [["python"], ["sql"], None, "go"],
+            "c": ["Berlin", "Paris", ["Rome"], "Oslo"],
+        }
+    )
+    source = {"columns": {"t": "title", "s": "skills", "c": "location"}}
+    staged = stage(raw, source, STAGED_POSTING_COLUMNS)
+    assert value_errors(staged).tolist() == [
+        None,
+        "title is a JSON object, not a value",
+        "location is a JSON list, not a value",
+        None,
+    ]
+    assert staged["title"].isna().tolist() == [False, True, False, False]
+    assert staged["skills"].iloc[0] == ["python"]  # lists are fine for skills
+    assert value_errors(stage(raw.iloc[[0, 3]], source, STAGED_POSTING_COLUMNS)).isna().all()

@@ -32,6 +32,8 @@ ARBEITNOW = "<p>Wir bei <strong>autofox GmbH</strong> suchen eine strukturierte 
         ("Senior\tData\u00a0Engineer", "Senior Data Engineer"),
         ("Sr. Data Engineer", "Sr. Data Engineer"),
         ("Werkstudent:in oder Praktikant:in (m/w/d)", "Werkstudent:in oder Praktikant:in (m/w/d)"),
+        ("Machine\x00Learning\x00Engineer", "Machine Learning Engineer"),  # NUL: a space
+        ("Data\x1fScientist\x7f", "Data Scientist"),
     ],
 )
 def test_clean_text_fixes_mojibake_and_collapses_whitespace(raw: str, expected: str) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from etl.errors import SourceError
+from etl.extract import mirror_file
 from etl.http import get_json, read_json_file
 from etl.normalise.text import html_to_text
 
@@ -92,7 +93,7 @@ def pages(
     max_bytes = int(source.get("max_bytes") or DEFAULT_MAX_BYTES)
     if mirror is not None:
         if target.mirror_path:
-            path = Path(mirror) / target.mirror_path
+            path = mirror_file(mirror, target.mirror_path, f"{source['name']} ({target.id})")
             yield read_json_file(path, max_bytes=max_bytes), str(path)
         return
     url = base_url(source) + adapter.path(target)

@@ -24,6 +24,7 @@ _TAG = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _MAX_UNESCAPE = 3
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _is_missing(value: object) -> bool:
@@ -42,7 +43,8 @@ def clean_text(value: str | None) -> str | None:
     """
     if _is_missing(value):
         return None
-    text = ftfy.fix_text(str(value))
+    # control characters (a NUL byte from a broken export) separate words: a space, not nothing
+    text = ftfy.fix_text(_CONTROL.sub(" ", str(value)))
     text = " ".join(text.split())
     return text or None
 
