@@ -70,8 +70,13 @@ class RefreshReport:
     lock_cleared: str | None = None
 
     @property
+    def loaded_any(self) -> bool:
+        """Some source loaded (a run where none did still records itself in ``runs``)."""
+        return any(r.status == "ok" for r in self.results)
+
+    @property
     def exit_code(self) -> int:
-        if not self.published:
+        if not self.published or not self.loaded_any:
             return 2
         return 0 if all(r.status in ("ok", "skipped") for r in self.results) else 1
 
@@ -261,8 +266,8 @@ def _run(report, configured, chosen, mirror, progress, tracker) -> None:
                 rows_rejected=result.rows_rejected,
                 message=result.message,
             )
-    if not any(r.status == "ok" for r in report.results):
-        report.message = "no source could be loaded; the previous store (if any) is unchanged"
+    if not report.loaded_any and not previous:
+        report.message = "no source could be loaded and there is no store yet: nothing published"
         return
     tables = combine(parts)
     tables["runs"] = _runs(previous.get("runs"), report)
@@ -278,6 +283,12 @@ def _run(report, configured, chosen, mirror, progress, tracker) -> None:
         report.message = f"nothing published: {_one_line(exc)}"
         return
     report.published = True
+    if not report.loaded_any:  # republished only so that ``runs`` shows this run happened
+        report.message = (
+            "no source could be loaded; the previous rows are kept and this run is recorded "
+            f"in {report.out}"
+        )
+        return
     failed = [r.name for r in report.results if r.status not in ("ok", "skipped")]
     report.message = f"published {report.out}" + (
         f"; kept the previous rows of {', '.join(failed)}" if failed else ""

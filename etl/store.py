@@ -46,6 +46,12 @@ def _create_sql(name: str) -> str:
     return f'CREATE TABLE "{name}" ({cols})'
 
 
+def sql_string(value: object) -> str:
+    """``value`` as a SQL string literal (quotes doubled): for file paths in COPY and ATTACH,
+    which DuckDB does not take as bound parameters. A path with an apostrophe stays one path."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def _insert_sql(name: str) -> str:
     casts = ", ".join(f'CAST("{c.name}" AS {c.sql_type})' for c in TABLES[name])
     return f'INSERT INTO "{name}" SELECT {casts} FROM incoming'
@@ -127,7 +133,6 @@ def republish(out: Path) -> Path:
     old_meta = read_meta(out)
     kind = old_meta.pop("kind", "real")
     old_meta.pop("schema_version", None)
-    src = str(out).replace("'", "''")
 
     def load(con: duckdb.DuckDBPyConnection, name: str) -> None:
         if name == "meta":
@@ -153,7 +158,7 @@ def republish(out: Path) -> Path:
         )
 
     def attach(con: duckdb.DuckDBPyConnection) -> None:
-        con.execute(f"ATTACH '{src}' AS old (READ_ONLY)")
+        con.execute(f"ATTACH {sql_string(out)} AS old (READ_ONLY)")
 
     return _publish(out, load, old_meta, kind, before=attach)
 
@@ -232,9 +237,8 @@ def _publish(
                     con.unregister("incoming")
                 else:
                     load(con, name)
-                con.execute(
-                    f"COPY \"{name}\" TO '{parquet_tmp / (name + '.parquet')}' (FORMAT PARQUET)"
-                )
+                target = sql_string(parquet_tmp / f"{name}.parquet")
+                con.execute(f'COPY "{name}" TO {target} (FORMAT PARQUET)')
             if before is not None:
                 con.execute("DETACH old")
             build_marts(con)

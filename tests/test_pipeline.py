@@ -149,14 +149,27 @@ def test_a_source_that_fails_on_the_first_run_is_reported_failed(world):
     assert "malformed JSON" in result.message
 
 
-def test_when_no_source_loads_nothing_is_published(world):
+def test_when_no_source_loads_the_data_stays_and_the_run_is_recorded(world):
     world.refresh()
-    before = digest(world.store)
+    before = world.tables()
+    for path in (world.mirror / "files").iterdir():
+        path.write_bytes(b"")
+    report = world.refresh()
+    assert report.exit_code == 2 and "no source could be loaded" in report.message
+    after = world.tables()
+    for table in ("postings", "salaries", "posting_skills", "rejects"):
+        pd.testing.assert_frame_equal(before[table], after[table], obj=table)
+    runs = after["runs"].set_index("run_id").loc[report.run_id]
+    assert len(runs) == 4 and set(runs["status"]) == {"kept_previous"}
+    assert runs["message"].str.contains("the file is empty").all()
+
+
+def test_when_no_source_loads_and_there_is_no_store_nothing_is_published(world):
     for path in (world.mirror / "files").iterdir():
         path.write_bytes(b"")
     report = world.refresh()
     assert report.exit_code == 2 and not report.published
-    assert digest(world.store) == before
+    assert not world.store.exists()
 
 
 def test_a_validation_failure_publishes_nothing(world, monkeypatch):
