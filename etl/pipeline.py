@@ -278,7 +278,8 @@ def _run(report, configured, chosen, mirror, progress, tracker) -> None:
         report.message = f"nothing published: {exc}"
         return
     try:
-        publish(valid, report.out, meta=_origin_meta(report.run_id, mirror), kind="real")
+        origin = _origin_meta(mirror) if report.loaded_any else _kept_origin(previous)
+        publish(valid, report.out, meta={"run_id": report.run_id, **origin}, kind="real")
     except Exception as exc:  # disk full, DuckDB error: the old store stays
         report.message = f"nothing published: {_one_line(exc)}"
         return
@@ -295,11 +296,20 @@ def _run(report, configured, chosen, mirror, progress, tracker) -> None:
     )
 
 
-def _origin_meta(run_id: str, mirror: Path | None) -> dict[str, str]:
+def _origin_meta(mirror: Path | None) -> dict[str, str]:
     """Where this run read from, kept in the store's meta so every start can say it."""
     if mirror is None:
-        return {"run_id": run_id, "origin": "network"}
-    return {"run_id": run_id, "origin": "mirror", "mirror": str(Path(mirror).resolve())}
+        return {"origin": "network"}
+    return {"origin": "mirror", "mirror": str(Path(mirror).resolve())}
+
+
+def _kept_origin(previous: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """The previous store's origin, for a run that loaded nothing and so kept all its rows."""
+    meta = previous.get("meta")
+    if meta is None:
+        return {}
+    values = dict(zip(meta["key"], meta["value"], strict=True))
+    return {k: values[k] for k in ("origin", "mirror") if k in values}
 
 
 def _refresh_source(source, mirror, today, previous, parts, result, advance) -> None:

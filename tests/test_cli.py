@@ -184,3 +184,12 @@ def test_a_real_store_is_kept_and_every_start_says_what_it_holds(world, capsys):
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert f"built {built[:10]} {built[11:16]} UTC" in last
     assert "serves REAL data" in last and "DEMO" not in last
+
+
+def test_a_run_that_loads_nothing_keeps_the_stores_recorded_origin(world):
+    assert run(world, "refresh", "--mirror", str(world.mirror)) == 0
+    assert read_meta(world.store)["origin"] == "mirror"
+    assert run(world, "refresh") == 2  # no mirror, and the fixture sources have no URL
+    meta = read_meta(world.store)
+    assert (meta["kind"], meta["origin"]) == ("real", "mirror")
+    assert meta["mirror"] == str(world.mirror.resolve())
