@@ -125,10 +125,10 @@ def _refresh(args: argparse.Namespace, console: Console, err: Console):
 def _upgrade_store(out: Path, console: Console, err: Console, quiet: bool = False) -> int:
     """Upgrade a store published by an older schema (new nullable columns empty, marts
     rebuilt); otherwise nothing to do (said unless ``quiet``)."""
-    from etl.store import missing_columns, missing_marts, refresh_lock, republish
+    from etl.store import needs_upgrade, refresh_lock, republish
 
     def outdated() -> bool:
-        return bool(missing_marts(out) or missing_columns(out))
+        return needs_upgrade(out)
 
     try:
         missing = outdated()

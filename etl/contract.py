@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 """2: the marts (MARTS) are published beside the base tables. 3: postings keep the advertised
-pay as stated (salary_min_local, salary_max_local) and the rate used (usd_rate, rate_date);
-``ensure-store`` upgrades an older store with these columns empty."""
+pay as stated (salary_min_local, salary_max_local) and the rate used (usd_rate, rate_date).
+4: the ``series`` and ``series_labels`` tables, the series columns of ``sources`` and the
+``series_monthly`` and ``source_coverage`` marts. ``python -m etl ensure-store`` upgrades an older
+store: new nullable columns empty, new tables empty, marts rebuilt."""
 
 SENIORITY_CODES: tuple[str, ...] = (
     "intern",
@@ -65,6 +67,23 @@ RUN_STATUSES: tuple[str, ...] = ("ok", "failed", "kept_previous", "skipped")
 """``kept_previous``: the source failed today and its rows from the previous store were kept."""
 
 STORE_KINDS: tuple[str, ...] = ("real", "demo")
+
+SOURCE_KINDS: tuple[str, ...] = ("postings", "salaries", "series")
+"""``series``: aggregate values per date and place (a share of postings, an index), not rows about
+single jobs or people."""
+
+SERIES_UNITS: tuple[str, ...] = ("percent_of_postings", "index_2020_02_01_eq_100")
+"""What a series value is. ``percent_of_postings``: a share of all postings, 0-100.
+``index_2020_02_01_eq_100``: postings relative to 1 February 2020 (= 100); an index, not a count."""
+
+PERCENT_UNITS: frozenset[str] = frozenset({"percent_of_postings"})
+"""Units whose values must lie within 0-100."""
+
+PLACE_TYPES: tuple[str, ...] = ("country", "aggregate")
+"""``aggregate``: a group of countries with a code of its own (EA, the euro area), not a country."""
+
+SOURCE_STATUSES: tuple[str, ...] = ("current", "withdrawn")
+"""``withdrawn``: the publisher removed the data; the last copy is kept, frozen, shown as such."""
 
 
 @dataclass(frozen=True)
@@ -173,13 +192,39 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("rows_rejected", "BIGINT", "Rows written to rejects."),
         _c("message", "VARCHAR", "One line for a person: what happened."),
     ),
+    "series": (
+        _c("source", "VARCHAR", "Source name from data/sources/*.yaml.", False),
+        _c("series", "VARCHAR", "Series name: the source's constant or a column's value.", False),
+        _c("variant", "VARCHAR", "Variant: 'total postings', 'new postings', 'all'...", False),
+        _c("place_code", "VARCHAR", "Country ISO alpha-2, or an aggregate's code (EA).", False),
+        _c("place_type", "VARCHAR", "One of PLACE_TYPES.", False),
+        _c("region", "VARCHAR", "One of REGIONS (an aggregate's region from data/places.yaml)."),
+        _c("date", "DATE", "Date of the observation.", False),
+        _c("value", "DOUBLE", "The value, in ``unit``; finite.", False),
+        _c("unit", "VARCHAR", "One of SERIES_UNITS.", False),
+    ),
+    "series_labels": (
+        _c("source", "VARCHAR", "Source name.", False),
+        _c("series", "VARCHAR", "series.series", False),
+        _c(
+            "examples",
+            "VARCHAR",
+            "What it covers: the publisher's example titles.",
+            False,
+        ),
+    ),
     "sources": (
         _c("name", "VARCHAR", "Source name (key).", False),
-        _c("kind", "VARCHAR", "'postings' or 'salaries'.", False),
+        _c("kind", "VARCHAR", "One of SOURCE_KINDS.", False),
         _c("title", "VARCHAR", "Human name of the source."),
         _c("license", "VARCHAR", "License of the data."),
         _c("url", "VARCHAR", "Where the data comes from."),
         _c("description", "VARCHAR", "What the source is and its known biases."),
+        _c("attribution", "VARCHAR", "The credit line the publisher asks for (shown)."),
+        _c("method", "VARCHAR", "One sentence: how the values are made (series sources)."),
+        _c("status", "VARCHAR", "One of SOURCE_STATUSES (NULL: current)."),
+        _c("status_date", "DATE", "Since when the status holds (e.g. the day it was withdrawn)."),
+        _c("breaks", "VARCHAR", "JSON list of {date, note}: method breaks a chart must mark."),
     ),
     "meta": (
         _c(
@@ -239,6 +284,27 @@ MARTS: dict[str, tuple[Column, ...]] = {
             False,
         ),
         _c("salary_records", "BIGINT", "Salary records with that value (0 for months).", False),
+    ),
+    "series_monthly": (
+        _c("source", "VARCHAR", "series.source", False),
+        _c("series", "VARCHAR", "series.series", False),
+        _c("variant", "VARCHAR", "series.variant", False),
+        _c("place_code", "VARCHAR", "series.place_code", False),
+        _c("place_type", "VARCHAR", "series.place_type", False),
+        _c("region", "VARCHAR", "series.region"),
+        _c("month", "DATE", "First day of the month.", False),
+        _c("value", "DOUBLE", "Mean of the month's daily values.", False),
+        _c("days", "BIGINT", "Daily values averaged (a month may be partial).", False),
+        _c("last_date", "DATE", "Latest date in the month.", False),
+        _c("unit", "VARCHAR", "series.unit", False),
+    ),
+    "source_coverage": (
+        _c("source", "VARCHAR", "Source name.", False),
+        _c("kind", "VARCHAR", "One of SOURCE_KINDS.", False),
+        _c("rows", "BIGINT", "Rows of the source in the store.", False),
+        _c("first_date", "DATE", "Earliest data date (a survey year as its 1 January)."),
+        _c("last_date", "DATE", "Latest data date: what 'Data as of' shows for this source."),
+        _c("precision", "VARCHAR", "'day' or 'year' (survey years).", False),
     ),
 }
 """Derived tables ("marts"): what the dashboard reads. Built in SQL by etl.store.publish from the

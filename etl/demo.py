@@ -306,7 +306,7 @@ def build_demo_tables(seed: int = 7, n_postings: int = 20_000, n_salaries: int =
     })  # fmt: skip
     tables = {"postings": postings, "posting_skills": posting_skills, "salaries": salaries,
               "rejects": rejects, "runs": runs, "sources": sources}  # fmt: skip
-    return {name: frame[columns(name)] for name, frame in tables.items()}
+    return {name: frame.reindex(columns=columns(name)) for name, frame in tables.items()}
 
 
 def build_demo_store(out: Path, seed: int = 7) -> Path:

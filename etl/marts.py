@@ -73,11 +73,40 @@ FILTER_VALUES = _filter_values_sql()
 is one query over a few hundred rows instead of five scans of both base tables. A country whose
 region is unknown has no country_region row (it cannot be offered under a region)."""
 
+SERIES_MONTHLY = """
+SELECT source, series, variant, place_code, place_type, region,
+       CAST(date_trunc('month', date) AS DATE) AS month, avg(value) AS value,
+       CAST(count(*) AS BIGINT) AS days, max(date) AS last_date, unit
+FROM series
+GROUP BY ALL
+"""
+"""Series values averaged per calendar month: the pages' default view reads ~10k rows instead of
+~600k daily ones. ``days`` says how many daily values a month holds, so a partial last month is
+visible; the mean of daily 7-day trailing averages is what the publisher's monthly charts show."""
+
+SOURCE_COVERAGE = """
+SELECT source, 'postings' AS kind, CAST(count(*) AS BIGINT) AS rows,
+       min(posted_date) AS first_date, max(posted_date) AS last_date, 'day' AS precision
+FROM postings GROUP BY source
+UNION ALL
+SELECT source, 'salaries', CAST(count(*) AS BIGINT), make_date(min(year), 1, 1),
+       make_date(max(year), 1, 1), 'year'
+FROM salaries GROUP BY source
+UNION ALL
+SELECT source, 'series', CAST(count(*) AS BIGINT), min(date), max(date), 'day'
+FROM series GROUP BY source
+"""
+"""Each source's rows and the span of its data dates: "Data as of" shows each source's latest data
+date, which is not the store's build time (a 2023 scrape refreshed today is still 2023 data).
+A survey has years, not days: its dates are 1 January of the year, with precision 'year'."""
+
 MART_SQL: dict[str, tuple[str, str]] = {
     # name: (SELECT, ORDER BY of the stored rows)
     "posting_skill_facts": (POSTING_SKILL_FACTS, "skill, posted_date"),
     "posting_counts": (POSTING_COUNTS, "month, role, source"),
     "filter_values": (FILTER_VALUES, "dimension, value"),  # reads posting_counts: keep it after
+    "series_monthly": (SERIES_MONTHLY, "source, series, variant, place_code, month"),
+    "source_coverage": (SOURCE_COVERAGE, "source"),
 }
 assert tuple(MART_SQL) == tuple(MARTS), "etl.contract.MARTS and etl.marts.MART_SQL disagree"
 

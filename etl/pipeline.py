@@ -29,13 +29,16 @@ from etl.errors import SourceError, ValidationError
 from etl.extract import locate, read_source_file
 from etl.merge import accumulate, combine, rows_of, skills_of
 from etl.parallel import transform_frame
+from etl.series import FILE_COLUMN, file_entries, labels_table, transform_series
 from etl.sources import load_sources, select, sources_table
 from etl.staging import STAGED_POSTING_COLUMNS
 from etl.store import StoreError, publish, read_tables, refresh_lock
 from etl.transform import Transformed, transform_postings
 from etl.validate import validate_tables
 
-DATA_TABLES = ("salaries", "postings", "rejects")
+DATA_TABLES = ("salaries", "postings", "series", "series_labels", "rejects")
+ROW_TABLES = {"salaries": "salaries", "postings": "postings", "series": "series"}
+"""The table each source kind loads its rows into."""
 STEPS = ("read", "stage", "normalise", "merge")
 
 
@@ -159,6 +162,35 @@ def _read_api_source(source: dict, mirror: Path | None, today: date, advance):
         warnings.append(f"{repeats} records repeated in the feed dropped")
     result.notes = warnings + result.notes
     return result, read, repeats
+
+
+def _read_series_source(source: dict, mirror: Path | None, today: date, advance):
+    """A series source's files (one, or one per ``for_each`` value) read and checked together.
+
+    Any file that cannot be read fails the whole source (its previous rows are kept): a series
+    is replaced whole, so half of a new release beside half of an old one is never published.
+    """
+    frames = []
+    for label, entry in file_entries(source):
+        raw = read_source_file(entry, locate(entry, mirror, config.data_dir() / "raw"))
+        frames.append(raw.assign(**{FILE_COLUMN: label}) if label is not None else raw)
+    raw = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    advance()
+    advance()
+    result = transform_series(raw, source, today)
+    result.notes = [
+        f"{label} {read:,} read = {loaded:,} loaded + {rejected:,} rejected"
+        for label, (read, loaded, rejected) in result.files.items()
+    ]
+    labels = None
+    if spec := source.get("labels"):
+        entry = {"name": source["name"], "format": "auto", **spec}
+        try:
+            found = read_source_file(entry, locate(entry, mirror, config.data_dir() / "raw"))
+            labels = labels_table(found, source)
+        except SourceError as exc:
+            result.notes.append(f"series labels not refreshed ({_one_line(exc)})")
+    return result, len(raw), labels
 
 
 @contextmanager
@@ -315,8 +347,11 @@ def _kept_origin(previous: dict[str, pd.DataFrame]) -> dict[str, str]:
 def _refresh_source(source, mirror, today, previous, parts, result, advance) -> None:
     name = source["name"]
     repeats = 0
+    labels = None
     try:
-        if source["format"] == "api":
+        if source["kind"] == "series":
+            transformed, read, labels = _read_series_source(source, mirror, today, advance)
+        elif source["format"] == "api":
             transformed, read, repeats = _read_api_source(source, mirror, today, advance)
         else:
             transformed, read = _read_file_source(source, mirror, advance)
@@ -331,7 +366,13 @@ def _refresh_source(source, mirror, today, previous, parts, result, advance) -> 
         _keep_previous(source, previous, parts, result, "nothing to read (no target to follow)")
         result.status = "skipped"
         return
-    table_name = "salaries" if source["kind"] == "salaries" else "postings"
+    table_name = ROW_TABLES[source["kind"]]
+    if source["kind"] == "series":
+        parts["series_labels"].append(
+            labels
+            if labels is not None
+            else rows_of(previous.get("series_labels"), name, "series_labels")
+        )
     table, skills = transformed.table, transformed.posting_skills
     if source.get("merge") == "accumulate" and table_name == "postings":
         old = rows_of(previous.get("postings"), name, "postings")
@@ -348,8 +389,9 @@ def _refresh_source(source, mirror, today, previous, parts, result, advance) -> 
     if result.rows_loaded + result.rows_rejected != read:  # pragma: no cover - a bug guard
         raise AssertionError(f"{name}: rows loaded + rejected != rows read")
     result.top_reasons = _top_reasons(transformed.rejects)
-    roles = transformed.table["role"]
-    result.role_coverage = float((roles != "Other").mean()) if len(roles) else None
+    if "role" in transformed.table:
+        roles = transformed.table["role"]
+        result.role_coverage = float((roles != "Other").mean()) if len(roles) else None
     bits = [f"loaded {result.rows_loaded:,} of {read:,} rows"]
     if result.rows_rejected:
         bits.append(f"{result.rows_rejected:,} rejected")
@@ -362,7 +404,7 @@ def _keep_previous(source, previous, parts, result, reason: str) -> None:
     kept = 0
     for table in DATA_TABLES:
         rows = rows_of(previous.get(table), name, table)
-        if table != "rejects":
+        if table in ROW_TABLES:
             kept += len(rows)
         parts[table].append(rows)
         if table == "postings":

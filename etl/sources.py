@@ -14,11 +14,12 @@ import yaml
 
 from etl import config
 from etl.adapters.base import base_url
+from etl.contract import SERIES_UNITS, SOURCE_KINDS, SOURCE_STATUSES, columns
 from etl.errors import ConfigError, SourceError
 from etl.extract import LIMIT_KEYS
-from etl.staging import STAGED_POSTING_COLUMNS, STAGED_SALARY_COLUMNS
+from etl.staging import STAGED_POSTING_COLUMNS, STAGED_SALARY_COLUMNS, STAGED_SERIES_COLUMNS
 
-KINDS = ("postings", "salaries")
+KINDS = SOURCE_KINDS
 FILE_FORMATS = ("auto", "csv", "csv.gz", "xlsx", "json")
 FORMATS = (*FILE_FORMATS, "api")
 MERGES = ("replace", "accumulate")
@@ -27,7 +28,62 @@ DEFAULT_MAX_BYTES = 200_000_000
 
 def staged_columns(kind: str) -> tuple[str, ...]:
     """The staged columns of a source kind."""
+    if kind == "series":
+        return STAGED_SERIES_COLUMNS
     return STAGED_POSTING_COLUMNS if kind == "postings" else STAGED_SALARY_COLUMNS
+
+
+def _check_series(entry: dict, where: str) -> None:
+    """The keys only a series source has: unit, method, status, for_each, labels, breaks."""
+    if entry.get("format") == "api":
+        raise ConfigError(f"{where}: a series source is a file (format api is for postings)")
+    if entry.get("merge", "replace") != "replace":
+        raise ConfigError(f"{where}: a series source is replaced whole (merge: replace)")
+    if entry.get("unit") not in SERIES_UNITS:
+        raise ConfigError(
+            f"{where}: 'unit' must be one of {', '.join(SERIES_UNITS)}, got {entry.get('unit')!r}"
+        )
+    if not str(entry.get("method") or "").strip():
+        raise ConfigError(f"{where}: 'method' must say in one sentence how the values are made")
+    mapped = set((entry.get("columns") or {}).values())
+    fixed = set(entry.get("constants") or {})
+    for needed in ("date", "place", "value", "series"):
+        if needed not in mapped and needed not in fixed:
+            raise ConfigError(f"{where}: no column and no constant gives the series' {needed!r}")
+    status = entry.get("status", "current")
+    if status not in SOURCE_STATUSES:
+        raise ConfigError(
+            f"{where}: 'status' must be one of {', '.join(SOURCE_STATUSES)}, got {status!r}"
+        )
+    if status == "withdrawn" and not entry.get("status_date"):
+        raise ConfigError(
+            f"{where}: a withdrawn source needs 'status_date' (when it was withdrawn)"
+        )
+    for_each = entry.get("for_each")
+    if for_each is not None:
+        if not (
+            isinstance(for_each, dict)
+            and len(for_each) == 1
+            and all(isinstance(v, list) and v for v in for_each.values())
+        ):
+            raise ConfigError(
+                f"{where}: 'for_each' must be one placeholder and its values, e.g. {{CC: [AU, CA]}}"
+            )
+        key = next(iter(for_each))
+        if not any("{" + str(key) + "}" in str(entry.get(k) or "") for k in ("url", "mirror_path")):
+            raise ConfigError(
+                f"{where}: 'for_each' {key!r} is not used as {{{key}}} in url or mirror_path"
+            )
+    labels = entry.get("labels")
+    if labels is not None:
+        targets = set(((labels or {}).get("columns") or {}).values())
+        if not isinstance(labels, dict) or targets != {"series", "examples"}:
+            raise ConfigError(
+                f"{where}: 'labels.columns' must map a file's columns onto series and examples"
+            )
+    for item in entry.get("breaks") or []:
+        if not isinstance(item, dict) or not item.get("date") or not item.get("note"):
+            raise ConfigError(f"{where}: each of 'breaks' needs a 'date' and a 'note'")
 
 
 def _check_entry(entry: object, where: str) -> dict:
@@ -76,6 +132,9 @@ def _check_entry(entry: object, where: str) -> dict:
     header_row = entry.get("header_row", 1)
     if not isinstance(header_row, int) or header_row < 1:
         raise ConfigError(f"{where}: 'header_row' must be a row number >= 1, got {header_row!r}")
+    if kind == "series":
+        _check_series(entry, where)
+        source.setdefault("status", "current")
     source.setdefault("encoding", "utf-8")
     source.setdefault("max_bytes", DEFAULT_MAX_BYTES)
     _check_limits(entry, where)
@@ -146,13 +205,21 @@ def probe_urls(sources: list[dict]) -> list[str]:
         if source.get("format") == "api":
             with contextlib.suppress(SourceError):
                 urls.append(base_url(source))
-        elif source.get("url"):
-            urls.append(str(source["url"]))
+        elif source.get("url"):  # a for_each pattern: its first file
+            from etl.series import file_entries
+
+            urls.append(str(file_entries(source)[0][1]["url"]))
     return urls
+
+
+def _words(value: object) -> str | None:
+    return " ".join(str(value or "").split()) or None
 
 
 def sources_table(sources: list[dict]) -> pd.DataFrame:
     """The store's ``sources`` table."""
+    from etl.series import breaks_json
+
     rows = [
         {
             "name": s["name"],
@@ -160,9 +227,13 @@ def sources_table(sources: list[dict]) -> pd.DataFrame:
             "title": s.get("title"),
             "license": s.get("license"),
             "url": s.get("url"),
-            "description": " ".join(str(s.get("description") or "").split()) or None,
+            "description": _words(s.get("description")),
+            "attribution": _words(s.get("attribution")),
+            "method": _words(s.get("method")),
+            "status": s.get("status") if s["kind"] == "series" else None,
+            "status_date": pd.to_datetime(s.get("status_date")) if s.get("status_date") else None,
+            "breaks": breaks_json(s),
         }
         for s in sources
     ]
-    columns = ["name", "kind", "title", "license", "url", "description"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=columns("sources"))

@@ -21,6 +21,11 @@ STAGED_SALARY_COLUMNS: tuple[str, ...] = (
     "source_row", "year", "seniority", "employment_type", "title", "salary_local", "currency",
     "salary_usd", "residence_country", "company_country", "remote", "company_size",
 )  # fmt: skip
+STAGED_SERIES_COLUMNS: tuple[str, ...] = (
+    "source_row", "date", "place", "series", "variant", "value",
+)  # fmt: skip
+"""Series sources (etl/series.py): date and value stay text here; etl.series parses and checks
+them, so a bad date or value becomes a reject with the text as written."""
 
 VALUE_ERRORS = "value_errors"  # staged.attrs key: reasons of rows with objects for values
 NUMERIC_COLUMNS = frozenset({"pay_min", "pay_max", "pay", "salary_local", "salary_usd"})

@@ -79,14 +79,19 @@ def _fsync_path(path: Path) -> None:
         os.close(fd)
 
 
-def _check_frame(name: str, frame: pd.DataFrame) -> None:
+def _check_frame(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with the contract's columns; a missing nullable column (added to the contract
+    after the caller was written) is NULL, any other difference is a StoreError."""
     extra = set(frame.columns) - set(columns(name))
-    missing = set(columns(name)) - set(frame.columns)
+    optional = {c.name for c in TABLES[name] if c.nullable}
+    missing = set(columns(name)) - set(frame.columns) - optional
     if extra or missing:
         raise StoreError(
             f"table {name!r} does not match the store contract: "
             f"missing {sorted(missing)}, unexpected {sorted(extra)}"
         )
+    absent = [c for c in columns(name) if c not in frame.columns]
+    return frame.assign(**{c: None for c in absent}) if absent else frame
 
 
 def publish(
@@ -106,8 +111,7 @@ def publish(
     for name in TABLES:
         frame = tables.get(name)
         if frame is not None and name != "meta":
-            _check_frame(name, frame)
-            frames[name] = frame
+            frames[name] = _check_frame(name, frame)
 
     def load(con: duckdb.DuckDBPyConnection, name: str) -> None:
         frame = frames.get(name)
@@ -125,7 +129,8 @@ def republish(out: Path) -> Path:
 
     For a store written by an older schema (no marts): the base tables are copied inside DuckDB
     (never through pandas, so a 10M-row store needs little memory), cast to the contract, and the
-    meta kept apart from the new schema_version. A base table the old store lacks is written empty.
+    meta kept apart from the new schema_version. A base table the old store lacks is written empty,
+    and a nullable column it lacks is NULL (schema 3 added the series tables and columns).
     """
     out = Path(out)
     if not out.exists():
@@ -157,6 +162,12 @@ def republish(out: Path) -> Path:
             _insert_sql(name).replace("FROM incoming", f'FROM (SELECT {picks} FROM old."{name}")')
         )
 
+        values = ", ".join(
+            f'CAST("{c.name}" AS {c.sql_type})' if c.name in have else f"CAST(NULL AS {c.sql_type})"
+            for c in TABLES[name]
+        )  # a nullable column added by a later schema is NULL in an upgraded store
+        con.execute(f'INSERT INTO "{name}" SELECT {values} FROM old."{name}"')
+
     def attach(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"ATTACH {sql_string(out)} AS old (READ_ONLY)")
 
@@ -180,6 +191,26 @@ def missing_columns(path: Path) -> dict[str, list[str]]:
         for name in TABLES
         if name in have and (missing := [c for c in columns(name) if c not in have[name]])
     }
+
+
+def needs_upgrade(path: Path) -> bool:
+    """True when the store at ``path`` was published by an older schema: it lacks a mart, a base
+    table or a column, or says an older schema_version."""
+    if missing_marts(path) or missing_columns(path):
+        return True
+    if set(TABLES) - _table_names(path):
+        return True
+    return read_meta(path).get("schema_version") != SCHEMA_VERSION
+
+
+def _table_names(path: Path) -> set[str]:
+    con = connect(path)
+    try:
+        return {
+            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
+    finally:
+        con.close()
 
 
 def missing_marts(path: Path) -> list[str]:

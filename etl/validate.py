@@ -9,17 +9,23 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from etl.contract import (
     COMPANY_SIZES,
     EMPLOYMENT_TYPES,
+    PERCENT_UNITS,
+    PLACE_TYPES,
     REGIONS,
     REMOTE_CODES,
     RUN_STATUSES,
     SALARY_PERIODS,
     SENIORITY_CODES,
+    SERIES_UNITS,
+    SOURCE_KINDS,
+    SOURCE_STATUSES,
     TABLES,
     columns,
 )
@@ -29,15 +35,19 @@ MIN_DATE = pd.Timestamp("2000-01-01")
 
 ALLOWED: dict[tuple[str, str], tuple] = {
     **{(t, "seniority"): SENIORITY_CODES for t in ("salaries", "postings")},
-    **{(t, "region"): REGIONS for t in ("salaries", "postings")},
+    **{(t, "region"): REGIONS for t in ("salaries", "postings", "series")},
     **{(t, "remote"): REMOTE_CODES for t in ("salaries", "postings")},
     **{(t, "employment_type"): EMPLOYMENT_TYPES for t in ("salaries", "postings")},
     ("postings", "salary_period"): SALARY_PERIODS,
     ("postings", "ai_basis"): ("title", "skills"),
     ("salaries", "company_size"): COMPANY_SIZES,
     ("runs", "status"): RUN_STATUSES,
-    ("sources", "kind"): ("postings", "salaries"),
+    ("sources", "kind"): SOURCE_KINDS,
+    ("sources", "status"): SOURCE_STATUSES,
+    ("series", "unit"): SERIES_UNITS,
+    ("series", "place_type"): PLACE_TYPES,
 }
+FINITE = {("series", "value")}
 POSITIVE = {
     ("salaries", "salary_usd"),
     *(("postings", c) for c in ("salary_min_usd", "salary_max_usd", "salary_usd")),
@@ -47,6 +57,8 @@ UNIQUE: dict[str, list[str]] = {
     "postings": ["posting_id"],
     "posting_skills": ["posting_id", "skill"],
     "runs": ["run_id", "source"],
+    "series": ["source", "series", "variant", "place_code", "date"],
+    "series_labels": ["source", "series"],
     "sources": ["name"],
     "meta": ["key"],
 }
@@ -85,6 +97,8 @@ def _column(table: str, col) -> pa.Column:
         checks.append(pa.Check.isin(list(allowed)))
     if (table, col.name) in POSITIVE:
         checks.append(pa.Check.gt(0))
+    if (table, col.name) in FINITE:
+        checks.append(pa.Check(lambda s: np.isfinite(s), error="not a finite number"))
     if col.sql_type in ("DATE", "TIMESTAMP"):
         latest = pd.Timestamp(date.today()) + pd.Timedelta(days=2)
         checks.append(pa.Check.in_range(MIN_DATE, latest))
@@ -138,6 +152,16 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
             out[name] = schema(name).validate(frame, lazy=True)
         except pa.errors.SchemaErrors as exc:
             raise ValidationError(_summary(name, exc)) from exc
+    if "series" in out:
+        series = out["series"]
+        share = series["unit"].isin(PERCENT_UNITS)
+        outside = series.loc[share & ~series["value"].between(0, 100)]
+        if len(outside):
+            row = outside.iloc[0]
+            raise ValidationError(
+                f"table 'series' has {len(outside)} shares outside 0-100 "
+                f"(e.g. {row['source']} {row['place_code']} {row['date']:%Y-%m-%d}: {row['value']})"
+            )
     if "posting_skills" in out:
         known = set(out.get("postings", pd.DataFrame({"posting_id": []}))["posting_id"])
         orphans = out["posting_skills"].loc[~out["posting_skills"]["posting_id"].isin(known)]

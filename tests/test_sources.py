@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from etl.contract import columns
 from etl.errors import ConfigError
 from etl.sources import load_sources, select, sources_table
 
@@ -110,6 +111,64 @@ def test_select_keeps_order_and_refuses_unknown_names():
 
 def test_sources_table_has_one_row_per_source_with_the_contract_columns():
     table = sources_table(load_sources(FIXTURES / "sources"))
-    assert list(table.columns) == ["name", "kind", "title", "license", "url", "description"]
+    assert list(table.columns) == columns("sources")
     assert table["name"].tolist() == ["board_csv", "survey_gz", "hr_xlsx", "feed_json"]
     assert table["description"].isna().all()
+
+
+def series_entry(**overrides) -> dict:
+    base = {
+        "name": "s",
+        "kind": "series",
+        "mirror_path": "s/{CC}.csv",
+        "for_each": {"CC": ["US", "GB"]},
+        "unit": "percent_of_postings",
+        "method": "A share of postings.",
+        "constants": {"series": "AI share"},
+        "columns": {"d": "date", "c": "place", "v": "value"},
+    }
+    return {**base, **overrides}
+
+
+def test_a_series_entry_is_checked_and_gets_its_defaults(tmp_path):
+    write(tmp_path, [series_entry()])
+    (source,) = load_sources(tmp_path)
+    assert source["merge"] == "replace" and source["status"] == "current"
+
+
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [
+        (series_entry(unit="people"), "'unit' must be one of"),
+        (series_entry(method=" "), "'method' must say"),
+        (series_entry(constants={}), "no column and no constant gives the series' 'series'"),
+        (series_entry(columns={"d": "date", "v": "value"}), "gives the series' 'place'"),
+        (series_entry(columns={"d": "date", "c": "country"}), "unknown staged column(s)"),
+        (series_entry(status="gone"), "'status' must be one of"),
+        (series_entry(status="withdrawn"), "needs 'status_date'"),
+        (series_entry(merge="accumulate"), "replaced whole"),
+        (series_entry(for_each={"CC": []}), "'for_each' must be one placeholder"),
+        (series_entry(for_each={"XX": ["US"]}), "'for_each' 'XX' is not used as {XX}"),
+        (series_entry(labels={"columns": {"a": "series"}}), "'labels.columns' must map"),
+        (series_entry(breaks=[{"date": "2024-11-01"}]), "needs a 'date' and a 'note'"),
+    ],
+)
+def test_a_broken_series_entry_is_one_clear_message(tmp_path, bad, says):
+    write(tmp_path, [bad])
+    with pytest.raises(ConfigError) as err:
+        load_sources(tmp_path)
+    assert says in str(err.value) and "\n" not in str(err.value)
+
+
+def test_shipped_hiring_lab_series_need_only_yaml():
+    sources = {s["name"]: s for s in load_sources() if s["kind"] == "series"}
+    assert set(sources) == {
+        "hiring_lab_ai_share",
+        "hiring_lab_genai_share",
+        "hiring_lab_postings_index",
+        "hiring_lab_sector_index",
+    }
+    assert all(s["license"] == "CC BY 4.0" and "Indeed Hiring Lab" in s["attribution"]
+               for s in sources.values())  # fmt: skip
+    assert sources["hiring_lab_genai_share"]["status"] == "withdrawn"
+    assert "EA" in sources["hiring_lab_postings_index"]["for_each"]["CC"]

@@ -204,6 +204,11 @@ def region_for_country(code: str | None) -> str | None:
     return _regions().get(code.strip().upper())
 
 
+def is_country_code(code: str | None) -> bool:
+    """True for an ISO alpha-2 code listed in data/regions.csv (with or without a region)."""
+    return isinstance(code, str) and code.strip().upper() in _regions()
+
+
 @lru_cache(maxsize=65_536)
 def country_code(value: str | None) -> str | None:
     """A country name, alias or ISO code ("United States", "us", "DEU", "Deutschland") -> alpha-2"""
