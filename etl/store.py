@@ -130,7 +130,7 @@ def republish(out: Path) -> Path:
     For a store written by an older schema (no marts): the base tables are copied inside DuckDB
     (never through pandas, so a 10M-row store needs little memory), cast to the contract, and the
     meta kept apart from the new schema_version. A base table the old store lacks is written empty,
-    and a nullable column it lacks is NULL (schema 3 added the series tables and columns).
+    and a nullable column it lacks is NULL (schema 4 added the series tables and columns).
     """
     out = Path(out)
     if not out.exists():
@@ -161,12 +161,6 @@ def republish(out: Path) -> Path:
         con.execute(
             _insert_sql(name).replace("FROM incoming", f'FROM (SELECT {picks} FROM old."{name}")')
         )
-
-        values = ", ".join(
-            f'CAST("{c.name}" AS {c.sql_type})' if c.name in have else f"CAST(NULL AS {c.sql_type})"
-            for c in TABLES[name]
-        )  # a nullable column added by a later schema is NULL in an upgraded store
-        con.execute(f'INSERT INTO "{name}" SELECT {values} FROM old."{name}"')
 
     def attach(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"ATTACH {sql_string(out)} AS old (READ_ONLY)")
