@@ -27,6 +27,7 @@ from etl import config
 from etl.contract import TABLES
 from etl.errors import SourceError, ValidationError
 from etl.extract import locate, read_source_file
+from etl.http import source_budget
 from etl.merge import accumulate, combine, rows_of, skills_of
 from etl.parallel import transform_frame
 from etl.series import FILE_COLUMN, file_entries, labels_table, transform_series
@@ -283,9 +284,15 @@ def _run(report, configured, chosen, mirror, progress, tracker) -> None:
                     bars.advance(task)
                     bars.update(task, step=step)
 
+            def note(text: str, task=task, name=source["name"]) -> None:  # retries, budget
+                if bars is not None:
+                    bars.update(task, step=text[:60])
+                tracker.update(name, message=text)
+
             tracker.update(source["name"], status="running")
             t0 = time.monotonic()
-            _refresh_source(source, mirror, today, previous, parts, result, advance)
+            with source_budget(source, notify=note):  # bounds the time spent on the network
+                _refresh_source(source, mirror, today, previous, parts, result, advance)
             result.seconds = time.monotonic() - t0
             result.finished_at = datetime.now(UTC)
             if bars is not None:

@@ -105,6 +105,7 @@ def _check_entry(entry: object, where: str) -> dict:
         raise ConfigError(
             f"{where}: 'merge' must be replace or accumulate, got {source['merge']!r}"
         )
+    _check_network(entry, where)
     if fmt == "api":
         if not entry.get("adapter"):
             raise ConfigError(f"{where}: format api needs an 'adapter'")
@@ -139,6 +140,19 @@ def _check_entry(entry: object, where: str) -> dict:
     source.setdefault("max_bytes", DEFAULT_MAX_BYTES)
     _check_limits(entry, where)
     return source
+
+
+def _check_network(entry: dict, where: str) -> None:
+    """``time_budget`` (seconds) and ``redirect_hosts`` (host names) of etl/http.py."""
+    budget = entry.get("time_budget")
+    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int | float)
+                               or budget <= 0):  # fmt: skip
+        raise ConfigError(f"{where}: 'time_budget' must be a number of seconds > 0, got {budget!r}")
+    hosts = entry.get("redirect_hosts")
+    if hosts is not None and (
+        not isinstance(hosts, list) or not all(isinstance(h, str) and h for h in hosts)
+    ):
+        raise ConfigError(f"{where}: 'redirect_hosts' must be a list of host names")
 
 
 def _check_limits(entry: dict, where: str) -> None:

@@ -55,7 +55,8 @@ def test_truncated_json_is_a_one_line_malformed_json_error(httpserver):
 
 def test_server_error_is_retried_with_exponential_backoff_then_reported(httpserver, fast_client):
     httpserver.expect_request("/api").respond_with_data("oops", status=500)
-    with pytest.raises(SourceError, match=r"HTTP 500 from .*/api \(gave up after 3 attempts\)"):
+    gave_up = r"HTTP 500 from .*/api \(gave up after 3 attempts, \d+ s of its 30 s budget\)"
+    with pytest.raises(SourceError, match=gave_up):
         http.get_json(httpserver.url_for("/api"), max_bytes=1000)
     assert len(httpserver.log) == 3
     assert fast_client == [0.5, 1.0]
@@ -188,3 +189,105 @@ def test_any_reachable_is_true_when_one_url_answers_even_with_an_error_status(ht
     assert http.any_reachable([dead, httpserver.url_for("/gone")], timeout=2)
     assert not http.any_reachable([dead], timeout=2)
     assert not http.any_reachable([], timeout=2)
+
+
+# --- nothing holds a refresh: a time budget per source, a deadline per request, safe redirects ---
+
+
+@pytest.fixture
+def real_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(http, "_sleep", time.sleep)
+
+
+def test_a_failing_source_gives_up_when_its_time_budget_is_spent(httpserver, monkeypatch,
+                                                                  real_sleep):  # fmt: skip
+    monkeypatch.setenv("AIJOBS_HTTP_RETRIES", "100")
+    monkeypatch.setenv("AIJOBS_HTTP_BACKOFF", "0.5")
+    httpserver.expect_request("/api").respond_with_data("oops", status=500)
+    heard: list[str] = []
+    started = time.monotonic()
+    budget = http.source_budget({"name": "board", "time_budget": 3}, notify=heard.append)
+    spent = r"HTTP 500 .*gave up after \d+ attempts, \d s of its 3 s budget"
+    with budget, pytest.raises(SourceError, match=spent):
+        http.get_json(httpserver.url_for("/api"), max_bytes=1000)
+    assert time.monotonic() - started < 4
+    assert 2 <= len(httpserver.log) < 10
+    assert heard and "retrying in" in heard[0] and "of its 3 s budget used" in heard[0]
+
+
+def test_a_host_that_never_answers_is_given_up_within_the_budget(httpserver, monkeypatch,
+                                                                 real_sleep):  # fmt: skip
+    monkeypatch.setenv("AIJOBS_HTTP_TIMEOUT", "60")  # the read timeout alone would wait a minute
+    monkeypatch.setenv("AIJOBS_HTTP_BUDGET", "2")
+
+    def hang(request: Request) -> Response:
+        time.sleep(8)
+        return Response("late")
+
+    httpserver.expect_request("/api").respond_with_handler(hang)
+    started = time.monotonic()
+    with pytest.raises(SourceError) as err:
+        http.get_json(httpserver.url_for("/api"), max_bytes=1000)
+    assert time.monotonic() - started < 5
+    assert "2 s budget" in str(err.value)
+
+
+def test_a_server_dripping_bytes_is_cut_off_at_the_request_deadline(httpserver, monkeypatch,
+                                                                     real_sleep):  # fmt: skip
+    monkeypatch.setenv("AIJOBS_HTTP_DEADLINE", "2")
+    monkeypatch.setenv("AIJOBS_HTTP_RETRIES", "1")
+
+    def drip(request: Request) -> Response:
+        def body():
+            for _ in range(60):  # one byte every 0.25 s: each read is well within its timeout
+                yield b" "
+                time.sleep(0.25)
+
+        return Response(body(), content_type="application/json")
+
+    httpserver.expect_request("/api").respond_with_handler(drip)
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=r"no complete answer from .*/api within 2 s"):
+        http.get_json(httpserver.url_for("/api"), max_bytes=1000)
+    assert time.monotonic() - started < 5
+
+
+def test_a_redirect_on_the_same_host_is_followed(httpserver):
+    httpserver.expect_request("/old").respond_with_data(
+        "", status=301, headers={"Location": "/new"}
+    )
+    httpserver.expect_request("/new").respond_with_json({"ok": True})
+    assert http.get_json(httpserver.url_for("/old"), max_bytes=1000) == {"ok": True}
+
+
+@pytest.mark.parametrize(
+    ("target", "says"),
+    [
+        ("https://example.org/jobs", "another host"),
+        ("http://169.254.169.254/latest/meta-data", "not https"),
+        ("http://example.org/jobs", "not https"),
+    ],
+)
+def test_a_redirect_off_the_host_is_refused_without_following_it(httpserver, target, says):
+    httpserver.expect_request("/api").respond_with_data(
+        "", status=302, headers={"Location": target}
+    )
+    with pytest.raises(SourceError, match=f"refused a redirect from .*/api to .*: {says}"):
+        http.get_json(httpserver.url_for("/api"), max_bytes=1000)
+    assert len(httpserver.log) == 1  # not retried, nothing else asked
+
+
+def test_check_redirect_rules():
+    ok = http.check_redirect
+    ok("https://boards.example.com/a", "https://boards.example.com/b")
+    ok("https://boards.example.com/a", "https://cdn.example.net/b", ("cdn.example.net",))
+    ok("http://127.0.0.1:8000/a", "https://10.1.2.3/b", ("10.1.2.3",))  # the origin is local too
+    for origin, target, allowed in [
+        ("https://boards.example.com/a", "http://boards.example.com/b", ()),  # a downgrade
+        ("https://boards.example.com/a", "https://evil.example.org/b", ()),
+        ("https://93.184.215.14/a", "https://10.1.2.3/b", ("10.1.2.3",)),  # public -> private
+        ("https://93.184.215.14/a", "https://127.0.0.1/b", ("127.0.0.1",)),
+        ("https://93.184.215.14/a", "https://[fe80::1]/b", ("fe80::1",)),
+    ]:
+        with pytest.raises(SourceError, match="refused a redirect"):
+            ok(origin, target, allowed)

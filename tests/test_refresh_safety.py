@@ -205,3 +205,21 @@ def test_sigkill_during_publish_leaves_the_previous_store_intact(world):
     ok(world.refresh())
     leftovers = [p.name for p in world.store.parent.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
+
+
+def test_a_permanent_500_is_given_up_within_the_time_budget(world):
+    world.env.update({"AIJOBS_HTTP_RETRIES": "100", "AIJOBS_HTTP_BACKOFF": "0.5"})
+    world.env["AIJOBS_HTTP_BUDGET"] = "3"
+    world.serve(greenhouse=status(500))
+    source_failed(world.refresh())
+    assert_kept_and_reported(world, "greenhouse", "of its 3 s budget")
+    run = run_row(world, "greenhouse")
+    assert (run["finished_at"] - run["started_at"]).total_seconds() < 10
+    assert 2 <= world.requests_to("greenhouse") < 20
+
+
+def test_a_redirect_to_another_host_is_refused_and_reported(world):
+    world.serve(greenhouse=status(302, {"Location": "https://example.org/steal"}))
+    source_failed(world.refresh())
+    assert_kept_and_reported(world, "greenhouse", "refused a redirect")
+    assert world.requests_to("greenhouse") == 1

@@ -64,6 +64,8 @@ def test_fixture_sources_need_only_yaml():
         (entry(limits={"max_cells": 0}), "max_cells must be a whole number >= 1"),
         (entry(limits=[1]), "'limits' must be a mapping"),
         (entry(max_bytes="big"), "max_bytes must be a whole number"),
+        (entry(time_budget=0), "'time_budget' must be a number of seconds"),
+        (entry(redirect_hosts="cdn.example.org"), "'redirect_hosts' must be a list"),
         ({"kind": "postings"}, "missing 'name'"),
     ],
 )
