@@ -90,10 +90,11 @@ chromium:
 test: $(VENV)/.installed-test $(MAP_DATA) chromium
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
-## lint: ruff
+## lint: ruff, and the import direction of the dashboard (import-linter contracts in pyproject.toml)
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check etl dashboard tests benchmarks scripts
+	$(VENV)/bin/lint-imports
 
 ## bench: the benchmark table (benchmarks/RESULTS.md)
 bench: $(VENV)/.installed-test $(MAP_DATA) chromium

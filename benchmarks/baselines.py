@@ -55,7 +55,7 @@ def naive_roles(titles: pd.Series) -> pd.Series:
 # ---------------------------------------------------------------------------- naive queries
 def _mask(df: pd.DataFrame, f, table: str, skip: tuple[str, ...] = ()) -> np.ndarray:
     """The Filters ``f`` as a boolean mask over ``df`` (same semantics as dashboard.queries)."""
-    from dashboard.filters import month_bounds
+    from dashboard.queries.filters import month_bounds
 
     m = np.ones(len(df), dtype=bool)
     for col, values in f.by_column():
@@ -185,7 +185,7 @@ def _filtered_rows(d, f, table, cap=20_000):
 
 
 def _preview_rows(d, f, table, limit=1_000):
-    from dashboard.queries import PREVIEW_COLUMNS
+    from dashboard.queries.sources import PREVIEW_COLUMNS
 
     rows, n = _filtered_rows(d, f, table, limit)
     return rows[list(PREVIEW_COLUMNS[table])], n

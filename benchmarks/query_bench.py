@@ -27,8 +27,10 @@ if str(ROOT) not in sys.path:
 from benchmarks.rss import peak_rss_mb  # noqa: E402
 
 APP = ROOT / "dashboard" / "app.py"
-QUERY_MODULES = ("dashboard.queries", "dashboard.queries_insights")
-SKIP = frozenset({"_df", "_cursor", "_where", "_facts_where", "_check", "_cache"})
+QUERY_MODULES = tuple(
+    f"dashboard.queries.{m}" for m in ("store", "overview", "demand", "pay", "skills", "sources")
+)
+SKIP = frozenset({"fetch", "_cursor", "where", "_facts_where", "check", "cached"})
 
 
 @dataclass
@@ -40,13 +42,13 @@ class Call:
 
 
 def page_paths() -> list[str]:
-    """The page files declared in dashboard/app.py's PAGES (read, not imported: import runs it)."""
+    """The page scripts of dashboard/app.py's PAGES (read, not imported: import runs it)."""
     tree = ast.parse(APP.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id == "PAGES" for t in node.targets
         ):
-            return [entry[0] for entry in ast.literal_eval(node.value)]
+            return [f"routes/{entry[0]}.py" for entry in ast.literal_eval(node.value)]
     raise RuntimeError(f"no PAGES tuple in {APP}")
 
 
@@ -105,7 +107,7 @@ def record_pages(store: Path) -> dict[str, list[Call]]:
 
 def random_filters(options, rng: random.Random, n: int) -> list:
     """``n`` Filters: the default view first, then random mixes of the global filters."""
-    from dashboard.filters import Filters
+    from dashboard.queries.filters import Filters
 
     out = [Filters()]
     while len(out) < n:
@@ -130,7 +132,7 @@ def random_filters(options, rng: random.Random, n: int) -> list:
 
 
 def _with_filters(call: Call, f):
-    from dashboard.filters import Filters
+    from dashboard.queries.filters import Filters
 
     args = tuple(f if isinstance(a, Filters) else a for a in call.args)
     kwargs = {k: (f if isinstance(v, Filters) else v) for k, v in call.kwargs.items()}
@@ -139,7 +141,7 @@ def _with_filters(call: Call, f):
 
 def _filtered(call: Call) -> bool:
     """Whether the call depends on the global filters (re-runs when a filter changes)."""
-    from dashboard.filters import Filters
+    from dashboard.queries.filters import Filters
 
     return any(isinstance(a, Filters) for a in (*call.args, *call.kwargs.values()))
 
@@ -166,7 +168,7 @@ def time_pages(
     are always run): a page whose queries take seconds would otherwise run for an hour at 1M.
     """
     from benchmarks.baselines import NAIVE
-    from dashboard import queries
+    from dashboard.queries import store as queries
     from etl.store import store_version
 
     funcs = _query_functions()

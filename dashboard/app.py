@@ -1,7 +1,10 @@
 """The dashboard's entry point: a router, the global filters, the data-as-of caption, the banner.
 
-Run with ``streamlit run dashboard/app.py``. The store path is ``AIJOBS_STORE`` or the default of
-etl.config.store_path(); nothing heavy happens at import time and nothing touches the network.
+Run with ``python -m dashboard.serve`` (or ``streamlit run dashboard/app.py``). Each page is a
+package under dashboard/views/, run through its script dashboard/routes/<page>.py; the layout is
+described in docs/INTERFACES.md. The store path is ``AIJOBS_STORE`` or the
+default of etl.config.store_path(); nothing heavy happens at import time and nothing touches
+the network.
 """
 
 from __future__ import annotations
@@ -16,19 +19,21 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` without an ins
 import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import page_params, queries, sidebar  # noqa: E402
-from dashboard.common import CTX_KEY, DEMO_BANNER, Context  # noqa: E402
+from dashboard.queries import store as store_queries  # noqa: E402
+from dashboard.stats import honesty  # noqa: E402
+from dashboard.ui import sidebar  # noqa: E402
+from dashboard.ui.context import CTX_KEY, DEMO_BANNER, Context  # noqa: E402
 from etl.config import store_path  # noqa: E402
 from etl.store import StoreError, store_version  # noqa: E402
 
-PAGES = (
-    ("views/overview.py", "Overview", ":material/home:"),
-    ("views/demand.py", "Demand", ":material/trending_up:"),
-    ("views/salary.py", "Salary", ":material/payments:"),
-    ("views/skills.py", "Skills", ":material/construction:"),
-    ("views/compare.py", "Compare roles", ":material/compare_arrows:"),
-    ("views/fit.py", "Where do you fit?", ":material/person_search:"),
-    ("views/data.py", "Data", ":material/database:"),
+PAGES = (  # (page: routes/<page>.py runs views/<page>/, and /<page> is its URL), title, icon
+    ("overview", "Overview", ":material/home:"),
+    ("demand", "Demand", ":material/trending_up:"),
+    ("salary", "Salary", ":material/payments:"),
+    ("skills", "Skills", ":material/construction:"),
+    ("compare", "Compare roles", ":material/compare_arrows:"),
+    ("fit", "Where do you fit?", ":material/person_search:"),
+    ("data", "Data", ":material/database:"),
 )
 
 
@@ -47,18 +52,18 @@ def no_store(path: Path, why: str | None = None) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="AI job market", page_icon=":material/work:", layout="wide")
+    honesty.read_secrets_with(lambda: st.secrets.get("honesty", {}))
     path = store_path()
     if not path.exists():
         no_store(path)
         return
     store, version = str(path), store_version(path)
     try:
-        meta = queries.store_meta(store, version)
-        options = queries.filter_options(store, version)
+        meta = store_queries.store_meta(store, version)
+        options = store_queries.filter_options(store, version)
     except (StoreError, duckdb.Error) as exc:
         no_store(path, f"The store at `{path}` cannot be read: {str(exc).splitlines()[0]}")
         return
-    page_params.stash(options.roles)  # page-owned URL keys, before the sidebar parses the URL
     filters = sidebar.render(options)
     st.session_state[CTX_KEY] = Context(store, version, filters, options, meta)
     if meta.get("kind") == "demo":
@@ -66,7 +71,10 @@ def main() -> None:
     built = meta.get("built_at", "unknown").replace("T", " ").replace("Z", " UTC")
     st.caption(f"Data as of {built} · {meta.get('kind', 'unknown')} store")
     nav = st.navigation(
-        [st.Page(p, title=t, icon=i, default=(k == 0)) for k, (p, t, i) in enumerate(PAGES)]
+        [
+            st.Page(f"routes/{p}.py", title=t, icon=i, default=(k == 0))
+            for k, (p, t, i) in enumerate(PAGES)
+        ]
     )
     nav.run()
 

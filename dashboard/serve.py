@@ -53,15 +53,19 @@ MODULES = (
     "pycountry",
     "etl.config",
     "etl.store",
-    "dashboard.filters",
-    "dashboard.queries",
-    "dashboard.common",
-    "dashboard.page_params",
-    "dashboard.sidebar",
-    "dashboard.format",
-    "dashboard.honesty",
-    "dashboard.insights",
-    "dashboard.charts",
+    "dashboard.queries",  # with its subject modules (store, demand, pay, skills, sources…)
+    "dashboard.queries.filters",
+    "dashboard.queries.store",
+    "dashboard.stats",
+    "dashboard.stats.format",
+    "dashboard.stats.honesty",
+    "dashboard.stats.headlines",
+    "dashboard.ui",
+    "dashboard.ui.context",
+    "dashboard.ui.url",
+    "dashboard.ui.sidebar",
+    "dashboard.ui.charts",
+    "dashboard.views.overview",
 )
 STDERR_TAIL = 3000
 _log = logging.getLogger(__name__)
@@ -89,7 +93,7 @@ def _draw_once() -> None:
     import pandas as pd
     import plotly.io
 
-    from dashboard import charts
+    from dashboard.ui import charts
 
     frame = pd.DataFrame({"label": ["a", "b"], "n": [1, 2]})
     plotly.io.to_json(charts.ranked_bar(frame, "label", "n", "warm-up", "", "n"), validate=False)
@@ -112,7 +116,7 @@ def warm_up(ready: Callable[[], bool] = _runtime_exists, wait_s: float = 60) -> 
             return []
         time.sleep(0.02)
     failed = import_all(MODULES)
-    if "dashboard.charts" not in failed:
+    if "dashboard.ui.charts" not in failed:
         try:
             _draw_once()
         except Exception as exc:  # the first page shows the real error

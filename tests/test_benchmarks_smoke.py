@@ -96,19 +96,19 @@ def naive_equal(a: pd.Series, b: pd.Series) -> bool:
 
 def test_naive_pandas_queries_count_what_duckdb_counts(demo_store: Path) -> None:
     from dashboard import queries
-    from dashboard.filters import Filters
+    from dashboard.queries.filters import Filters
     from etl.store import read_tables, store_version
 
     frames = read_tables(demo_store, ("postings", "salaries", "posting_skills"))
     s, v = str(demo_store), store_version(demo_store)
     role = frames["postings"]["role"].iloc[0]
     for f in (Filters(), Filters(roles=(role,), seniority=("senior", "mid"))):
-        sql = queries.headline.__wrapped__(s, v, f)
+        sql = queries.overview.headline.__wrapped__(s, v, f)
         naive = baselines.NAIVE["headline"](frames, f)
         assert naive["postings"] == sql["postings"]
         assert naive["salaries"] == sql["salaries"]
         assert naive["median_survey"] == pytest.approx(sql["median_survey"])
-        top = queries.top_skills.__wrapped__(s, v, f, 5)
+        top = queries.skills.top_skills.__wrapped__(s, v, f, 5)
         assert list(baselines.NAIVE["top_skills"](frames, f, 5).round(9)) == list(
             top["share"].round(9)
         )

@@ -9,10 +9,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from test_queries import SALARIES, SKILLS, _postings_full
+from tiny_stores import SALARIES, SKILLS, postings_full
 
-from dashboard import queries as q
-from dashboard.filters import Filters
+from dashboard import queries
+from dashboard.queries import sources
+from dashboard.queries.filters import Filters
 from etl.cli import main
 from etl.contract import MART_NAMES, MARTS, SCHEMA_VERSION, TABLES
 from etl.store import (
@@ -32,7 +33,7 @@ MLE = "Machine Learning Engineer"
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("marts") / "jobs.duckdb"
-    publish({"postings": _postings_full(), "posting_skills": SKILLS, "salaries": SALARIES}, out)
+    publish({"postings": postings_full(), "posting_skills": SKILLS, "salaries": SALARIES}, out)
     return out
 
 
@@ -47,7 +48,7 @@ def _sql(path: Path, sql: str, params: list | None = None) -> pd.DataFrame:
 def _old_store(tmp_path: Path) -> Path:
     """A store as the previous schema published it: base tables only, schema_version 1."""
     out = tmp_path / "jobs.duckdb"
-    publish({"postings": _postings_full(), "posting_skills": SKILLS}, out, meta={"run_id": "r1"})
+    publish({"postings": postings_full(), "posting_skills": SKILLS}, out, meta={"run_id": "r1"})
     con = duckdb.connect(str(out))
     for name in MART_NAMES:
         con.execute(f"DROP TABLE {name}")
@@ -92,7 +93,7 @@ def test_skill_rows_of_a_missing_posting_are_left_out(tmp_path: Path) -> None:
     orphan = pd.concat(
         [SKILLS, pd.DataFrame([("gone", "SQL", "Languages")], columns=SKILLS.columns)]
     )
-    publish({"postings": _postings_full(), "posting_skills": orphan}, tmp_path / "s.duckdb")
+    publish({"postings": postings_full(), "posting_skills": orphan}, tmp_path / "s.duckdb")
     got = _sql(tmp_path / "s.duckdb", "SELECT count(*) AS n FROM posting_skill_facts")
     assert got["n"].iloc[0] == len(SKILLS)
 
@@ -103,7 +104,7 @@ def test_posting_counts_add_up_to_postings_per_month_with_pay_counted(tiny: Path
         "SELECT month, sum(postings) AS n, sum(with_pay) AS paid FROM posting_counts "
         "GROUP BY month ORDER BY month",
     )
-    p = _postings_full()
+    p = postings_full()
     month = p["posted_date"].dt.to_period("M").dt.to_timestamp()
     exp = p.groupby(month).agg(n=("posting_id", "size"), paid=("salary_usd", "count"))
     assert got["month"].dt.day.eq(1).all()
@@ -124,7 +125,7 @@ def test_filter_values_count_postings_and_salary_records(tiny: Path) -> None:
 def test_an_empty_store_has_empty_marts(empty_store: Path) -> None:
     for name in MART_NAMES:
         assert _sql(empty_store, f"SELECT count(*) AS n FROM {name}")["n"].iloc[0] == 0
-    assert q.filter_options(str(empty_store), version_of(empty_store)).roles == ()
+    assert queries.store.filter_options(str(empty_store), version_of(empty_store)).roles == ()
 
 
 def test_parquet_export_has_every_base_table_and_no_mart(tiny: Path) -> None:
@@ -140,7 +141,7 @@ def test_read_tables_reads_base_tables_only_by_default(tiny: Path) -> None:
 def test_queries_refuse_a_store_without_marts_with_a_clear_message(tmp_path: Path) -> None:
     old = _old_store(tmp_path)
     with pytest.raises(StoreError, match=r"older version.*ensure-store"):
-        q.store_meta(str(old), version_of(old))
+        queries.store.store_meta(str(old), version_of(old))
 
 
 def test_republish_builds_the_marts_and_keeps_the_data_and_meta(tmp_path: Path) -> None:
@@ -157,7 +158,7 @@ def test_republish_builds_the_marts_and_keeps_the_data_and_meta(tmp_path: Path) 
     assert {k: new_meta[k] for k in ("kind", "run_id", "built_at")} == {
         k: meta[k] for k in ("kind", "run_id", "built_at")
     }
-    assert q.headline(str(old), version_of(old), Filters())["postings"] == 10
+    assert queries.overview.headline(str(old), version_of(old), Filters())["postings"] == 10
 
 
 def test_republish_refuses_a_store_whose_base_tables_are_too_old(tmp_path: Path) -> None:
@@ -180,14 +181,14 @@ def test_ensure_store_upgrades_an_old_store_then_leaves_it_alone(tmp_path: Path,
 
 # ------------------------------------------------------------------------------ data page
 def test_preview_rows_show_the_display_columns_newest_first(tiny: Path) -> None:
-    rows, total = q.preview_rows(str(tiny), version_of(tiny), Filters(), "postings", 3)
+    rows, total = sources.preview_rows(str(tiny), version_of(tiny), Filters(), "postings", 3)
     assert total == 10 and len(rows) == 3
-    assert tuple(rows.columns) == q.PREVIEW_COLUMNS["postings"]
+    assert tuple(rows.columns) == sources.PREVIEW_COLUMNS["postings"]
     assert rows["posted_date"].iloc[0] == pd.Timestamp(date(2024, 1, 2))
 
 
 def test_download_has_every_column_of_the_whole_selection(tiny: Path) -> None:
-    csv = q.download_csv(str(tiny), version_of(tiny), Filters(roles=(MLE,)), "postings")
+    csv = sources.download_csv(str(tiny), version_of(tiny), Filters(roles=(MLE,)), "postings")
     lines = csv.decode().splitlines()
     assert len(lines) == 1 + 4 and lines[0].split(",")[:3] == [
         "posting_id",
@@ -198,7 +199,7 @@ def test_download_has_every_column_of_the_whole_selection(tiny: Path) -> None:
 
 def test_preview_rows_reject_an_unknown_table(tiny: Path) -> None:
     with pytest.raises(ValueError, match="unknown table"):
-        q.preview_rows(str(tiny), version_of(tiny), Filters(), "meta")
+        sources.preview_rows(str(tiny), version_of(tiny), Filters(), "meta")
 
 
 # ------------------------------------------------------------------------------ equivalence
@@ -208,10 +209,10 @@ def _base(path: Path, sql: str, params: list) -> pd.DataFrame:
 
 def _reference(path: Path, name: str, f: Filters, arg: object) -> pd.DataFrame:
     """The question each mart query answers, asked of the base tables (the pre-mart SQL)."""
-    w, p = q._where(f, "postings")
+    w, p = queries.store.where(f, "postings")
     pc = f"p AS (SELECT posting_id, role, posted_date, salary_usd FROM postings {w})"
     if name == "postings_by_month":
-        w2, p2 = q._where(f, "postings", skip=("role",))
+        w2, p2 = queries.store.where(f, "postings", skip=("role",))
         role_w = "WHERE list_contains(?::VARCHAR[], m.role)" if f.roles else ""
         sql = f"""WITH m AS (SELECT date_trunc('month', posted_date) AS month, role,
                   count(*) AS n FROM postings {w2} GROUP BY ALL),
@@ -258,7 +259,7 @@ def _reference(path: Path, name: str, f: Filters, arg: object) -> pd.DataFrame:
         return _base(path, sql, [*p, arg, arg])
     if name == "role_skill_profile":
         g = f.with_(roles=tuple(arg))  # type: ignore[arg-type]
-        w2, p2 = q._where(g, "postings")
+        w2, p2 = queries.store.where(g, "postings")
         sql = f"""WITH p AS (SELECT posting_id, role FROM postings {w2}),
                   roles AS (SELECT role, count(*) AS role_postings FROM p GROUP BY role)
                   SELECT p.role, s.skill, any_value(s.category) AS category, count(*) AS n,
@@ -268,7 +269,7 @@ def _reference(path: Path, name: str, f: Filters, arg: object) -> pd.DataFrame:
                   GROUP BY p.role, s.skill"""
         return _base(path, sql, p2)
     if name == "role_coverage":
-        sw, sp = q._where(f, "salaries")
+        sw, sp = queries.store.where(f, "salaries")
         sql = (
             "SELECT role, count(*) AS n, count(*) / sum(count(*)) OVER () AS share FROM ("
             f"SELECT role FROM postings {w} UNION ALL SELECT role FROM salaries {sw}) "
@@ -280,20 +281,25 @@ def _reference(path: Path, name: str, f: Filters, arg: object) -> pd.DataFrame:
     raise AssertionError(name)
 
 
+def _module_of(name: str):  # type: ignore[no-untyped-def]
+    """The query module (dashboard/queries/<subject>.py) that holds the function ``name``."""
+    return next(m for m in (queries.demand, queries.skills, queries.sources) if hasattr(m, name))
+
+
 def _ours(store: str, v: str, name: str, f: Filters, arg: object) -> pd.DataFrame:
     if name == "postings_by":
-        return q.postings_by(store, v, f, arg)  # type: ignore[arg-type]
+        return queries.demand.postings_by(store, v, f, arg)  # type: ignore[arg-type]
     if name == "top_skills":
-        return q.top_skills(store, v, f, arg)  # type: ignore[arg-type]
+        return queries.skills.top_skills(store, v, f, arg)  # type: ignore[arg-type]
     if name in ("skill_trend", "role_skill_profile"):
-        return getattr(q, name)(store, v, f, arg)
+        return getattr(_module_of(name), name)(store, v, f, arg)
     if name == "cooccurring":
-        return q.cooccurring(store, v, f, arg, 15)  # type: ignore[arg-type]
+        return queries.skills.cooccurring(store, v, f, arg, 15)  # type: ignore[arg-type]
     if name == "role_coverage":
-        return q.role_coverage(store, v, f)[0]
+        return sources.role_coverage(store, v, f)[0]
     if name == "row_count":
-        return pd.DataFrame({"n": [q.filtered_rows(store, v, f, "postings", 1)[1]]})
-    return getattr(q, name)(store, v, f)
+        return pd.DataFrame({"n": [sources.filtered_rows(store, v, f, "postings", 1)[1]]})
+    return getattr(_module_of(name), name)(store, v, f)
 
 
 def _same(got: pd.DataFrame, exp: pd.DataFrame, name: str) -> None:
@@ -320,8 +326,8 @@ def _filter_sets(options) -> list[Filters]:
 
 def _check_equivalence(path: Path) -> None:
     store, v = str(path), version_of(path)
-    options = q.filter_options(store, v)
-    skills = tuple(q.top_skills(store, v, Filters(), 4)["skill"])
+    options = queries.store.filter_options(store, v)
+    skills = tuple(queries.skills.top_skills(store, v, Filters(), 4)["skill"])
     assert skills, "the store has no skills to compare"
     questions = [
         ("postings_by_month", None),
@@ -342,9 +348,9 @@ def _check_equivalence(path: Path) -> None:
             ("postings", "posted_date DESC, posting_id"),
             ("salaries", "year DESC, record_id"),
         ):
-            w, p = q._where(f, table)
+            w, p = queries.store.where(f, table)
             for cap in (1, 57, 10**9):
-                got, total = q.filtered_rows(store, v, f, table, cap)
+                got, total = sources.filtered_rows(store, v, f, table, cap)
                 exp = _sql(path, f"SELECT * FROM {table} {w} ORDER BY {order} LIMIT ?", [*p, cap])
                 pd.testing.assert_frame_equal(got, exp, obj=f"{table} rows {f} {cap}")
                 assert total == _sql(path, f"SELECT count(*) AS n FROM {table} {w}", p)["n"][0]
@@ -378,7 +384,7 @@ def test_mart_queries_equal_the_base_table_answers_on_the_demo_store(demo_store:
 
 
 def test_filter_options_equal_the_base_table_answer_on_the_demo_store(demo_store: Path) -> None:
-    o = q.filter_options(str(demo_store), version_of(demo_store))
+    o = queries.store.filter_options(str(demo_store), version_of(demo_store))
     assert (o.roles, o.countries, o.months, o.years) == _reference_options(demo_store)
 
 
@@ -387,14 +393,14 @@ def test_mart_queries_equal_the_base_table_answers_on_the_real_store(
 ) -> None:
     real_store: Path = request.getfixturevalue("real_store")
     _check_equivalence(real_store)
-    o = q.filter_options(str(real_store), version_of(real_store))
+    o = queries.store.filter_options(str(real_store), version_of(real_store))
     assert (o.roles, o.countries, o.months, o.years) == _reference_options(real_store)
 
 
 def test_equivalence_check_catches_a_wrong_mart(tmp_path: Path) -> None:
     """The comparison above can fail: a cube that lost one posting is caught."""
     out = tmp_path / "jobs.duckdb"
-    publish({"postings": _postings_full(), "posting_skills": SKILLS, "salaries": SALARIES}, out)
+    publish({"postings": postings_full(), "posting_skills": SKILLS, "salaries": SALARIES}, out)
     con = duckdb.connect(str(out))
     con.execute("UPDATE posting_counts SET postings = postings - 1 WHERE rowid = 0")
     con.close()

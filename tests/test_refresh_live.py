@@ -20,7 +20,7 @@ from pytest_httpserver import HTTPServer
 from streamlit.testing.v1 import AppTest
 from werkzeug import Request, Response
 
-from dashboard import refresh_panel as panel
+from dashboard.ui import refresh_panel as panel
 from etl.store import read_tables
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,7 +105,7 @@ def test_start_refresh_detaches_the_process_and_remembers_the_job(tmp_path):
 def _app(store: str) -> None:
     from pathlib import Path
 
-    from dashboard.refresh_panel import render_refresh_panel
+    from dashboard.ui.refresh_panel import render_refresh_panel
 
     render_refresh_panel(Path(store))
 

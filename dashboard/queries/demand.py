@@ -1,0 +1,122 @@
+"""Demand: postings per month, role, place, level and work mode; the AI share of postings.
+
+Also the salary-survey records per year, which the Demand page shows as a separate series.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.queries.filters import Filters
+from dashboard.queries.store import cached, check, fetch, where
+
+POSTING_DIMS = (
+    "role",
+    "seniority",
+    "remote",
+    "region",
+    "country_code",
+    "source",
+    "employment_type",
+)
+AI_DIMS = ("region", "country_code")
+
+
+@cached
+def postings_by_month(store: str, version: str, f: Filters) -> pd.DataFrame:
+    """month, role, n, share: share of *all* postings that month (role filter not applied)."""
+    w, p = where(f, "posting_counts", skip=("role",))
+    role_w, role_p = "", []
+    if f.roles:
+        role_w, role_p = "WHERE list_contains(?::VARCHAR[], m.role)", [list(f.roles)]
+    return fetch(
+        store,
+        version,
+        f"""
+        WITH m AS (SELECT CAST(month AS TIMESTAMP) AS month, role,
+                          CAST(sum(postings) AS BIGINT) AS n
+                   FROM posting_counts {w} GROUP BY ALL),
+             t AS (SELECT month, sum(n) AS total FROM m GROUP BY month)
+        SELECT m.month, m.role, m.n, m.n / t.total AS share
+        FROM m JOIN t USING (month) {role_w}
+        ORDER BY m.month, m.n DESC
+        """,
+        p + role_p,
+    )
+
+
+@cached
+def postings_by(store: str, version: str, f: Filters, dim: str) -> pd.DataFrame:
+    """value, n, share of postings per value of one dimension (e.g. seniority, remote)."""
+    col = check(dim, POSTING_DIMS, "dimension")
+    w, p = where(f, "posting_counts")
+    return fetch(
+        store,
+        version,
+        f"SELECT {col} AS value, CAST(sum(postings) AS BIGINT) AS n, "
+        f"sum(postings) / sum(sum(postings)) OVER () AS share "
+        f"FROM posting_counts {w} GROUP BY {col} ORDER BY n DESC",
+        p,
+    )
+
+
+@cached
+def postings_by_country(store: str, version: str, f: Filters) -> pd.DataFrame:
+    """country_code, region, n, share of postings with a known country."""
+    w, p = where(f, "posting_counts")
+    w = (w + " AND " if w else "WHERE ") + "country_code IS NOT NULL"
+    return fetch(
+        store,
+        version,
+        f"SELECT country_code, any_value(region) AS region, CAST(sum(postings) AS BIGINT) AS n, "
+        f"sum(postings) / sum(sum(postings)) OVER () AS share FROM posting_counts {w} "
+        "GROUP BY country_code ORDER BY n DESC",
+        p,
+    )
+
+
+@cached
+def salary_records_by_year(store: str, version: str, f: Filters) -> pd.DataFrame:
+    """year, n of salary-survey records (a separate series from postings)."""
+    w, p = where(f, "salaries")
+    return fetch(
+        store,
+        version,
+        f"SELECT year, count(*) AS n FROM salaries {w} GROUP BY year ORDER BY year",
+        p,
+    )
+
+
+@cached
+def ai_share_by_month(store: str, version: str, f: Filters) -> pd.DataFrame:
+    """month, n (postings), ai, by_title, by_skills, share (ai ÷ n) of the selection."""
+    w, p = where(f, "postings")
+    return fetch(
+        store,
+        version,
+        f"""
+        SELECT date_trunc('month', posted_date) AS month, count(*) AS n,
+               count(*) FILTER (WHERE is_ai) AS ai,
+               count(*) FILTER (WHERE ai_basis = 'title') AS by_title,
+               count(*) FILTER (WHERE ai_basis = 'skills') AS by_skills,
+               count(*) FILTER (WHERE is_ai) / count(*) AS share
+        FROM postings {w} GROUP BY month ORDER BY month
+        """,
+        p,
+    )
+
+
+@cached
+def ai_share_by(store: str, version: str, f: Filters, dim: str) -> pd.DataFrame:
+    """value, n, ai, share per region or country (known values only), largest n first."""
+    col = check(dim, AI_DIMS, "dimension")
+    w, p = where(f, "postings")
+    w = (w + " AND " if w else "WHERE ") + f"{col} IS NOT NULL"
+    return fetch(
+        store,
+        version,
+        f"SELECT {col} AS value, count(*) AS n, count(*) FILTER (WHERE is_ai) AS ai, "
+        f"count(*) FILTER (WHERE is_ai) / count(*) AS share FROM postings {w} "
+        f"GROUP BY {col} ORDER BY n DESC, value",
+        p,
+    )

@@ -1,0 +1,187 @@
+"""Pay: quantiles of survey-reported and advertised pay, skill pay by seniority, skill premiums.
+
+Same conventions as the rest of dashboard/queries/. The bootstrap premiums need per-posting pay,
+so ``premiums`` fetches (group, level, pay) as small numeric columns and computes them with
+dashboard/stats/premium.py inside the cached function (the result is cached, not the rows).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dashboard.queries.filters import Filters
+from dashboard.queries.store import cached, check, fetch, where
+from dashboard.stats import premium
+from dashboard.stats.honesty import Thresholds
+from etl.contract import SENIORITY_CODES
+
+SALARY_DIMS = ("role", "seniority", "remote", "region", "country_code", "year", "company_size")
+SALARY_KINDS = ("survey", "advertised")
+
+
+@cached
+def salary_quantiles(
+    store: str, version: str, f: Filters, kind: str, by: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """n, p10, p25, p50, p75, p90 of annual USD pay, grouped by ``by`` columns.
+
+    kind 'survey' reads salaries.salary_usd; 'advertised' reads postings.salary_usd (postings that
+    state pay). For advertised pay, 'year' is the posting year.
+    """
+    check(kind, SALARY_KINDS, "salary kind")
+    for col in by:
+        check(col, SALARY_DIMS, "grouping")
+    if kind == "survey":
+        w, p = where(f, "salaries")
+        source = f"SELECT * FROM salaries {w}"
+    else:
+        w, p = where(f, "postings")
+        w = (w + " AND " if w else "WHERE ") + "salary_usd IS NOT NULL"
+        source = f"SELECT *, year(posted_date) AS year FROM postings {w}"
+    keys = ", ".join(by)
+    select = f"{keys}, " if by else ""
+    group = f"GROUP BY {keys}" if by else ""
+    order = f"ORDER BY {keys}" if by else ""
+    return fetch(
+        store,
+        version,
+        f"""
+        SELECT {select} n, q[1] AS p10, q[2] AS p25, q[3] AS p50, q[4] AS p75, q[5] AS p90
+        FROM (SELECT {select} count(*) AS n,
+                     quantile_cont(salary_usd, [0.1, 0.25, 0.5, 0.75, 0.9]) AS q
+              FROM ({source}) AS src {group}) AS g
+        {order}
+        """,
+        p,
+    )
+
+
+@cached
+def skill_pay_by_seniority(
+    store: str, version: str, f: Filters, skills: tuple[str, ...]
+) -> pd.DataFrame:
+    """skill, seniority, n_with, median_with, n_without, median_without (advertised pay)."""
+    cols = ["skill", "seniority", "n_with", "median_with", "n_without", "median_without"]
+    if not skills:
+        return pd.DataFrame(columns=cols)
+    w, p = where(f, "postings")
+    w = (w + " AND " if w else "WHERE ") + "salary_usd IS NOT NULL"
+    return fetch(
+        store,
+        version,
+        f"""
+        WITH p AS (SELECT posting_id, seniority, salary_usd FROM postings {w}),
+             k AS (SELECT unnest(?::VARCHAR[]) AS skill),
+             has AS (SELECT DISTINCT s.posting_id, s.skill FROM posting_skills s
+                     JOIN p USING (posting_id) JOIN k USING (skill)),
+             x AS (SELECT k.skill, p.seniority, p.salary_usd,
+                          has.posting_id IS NOT NULL AS has_skill
+                   FROM k CROSS JOIN p
+                   LEFT JOIN has ON has.posting_id = p.posting_id AND has.skill = k.skill)
+        SELECT skill, seniority,
+               count(*) FILTER (WHERE has_skill) AS n_with,
+               median(salary_usd) FILTER (WHERE has_skill) AS median_with,
+               count(*) FILTER (WHERE NOT has_skill) AS n_without,
+               median(salary_usd) FILTER (WHERE NOT has_skill) AS median_without
+        FROM x GROUP BY skill, seniority ORDER BY skill, seniority
+        """,
+        [*p, list(skills)],
+    )
+
+
+_LEVELS = list(SENIORITY_CODES)
+_LEVEL_SQL = f"coalesce(list_position(?::VARCHAR[], seniority), {_LEVELS.index('unknown') + 1}) - 1"
+
+
+def _premium_tables(
+    store: str,
+    version: str,
+    f: Filters,
+    skills: tuple[str, ...],
+    roles: tuple[str, ...] | None,
+    t: Thresholds | None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(premiums, per-level rows) from two small-typed fetches: no ids, no per-posting Python.
+
+    Fetches (group, level code, pay) of the selection's postings with pay, and the same for
+    those rows' (posting, chosen skill) pairs; premium.py works on them sorted (see there).
+    """
+    skill_list = list(dict.fromkeys(skills))
+    groups = [premium.ALL_ROLES] if roles is None else list(dict.fromkeys(roles))
+    w, p = where(f, "postings")
+    w = (w + " AND " if w else "WHERE ") + "salary_usd > 0 AND isfinite(salary_usd)"
+    group_sql, group_p = "0", []
+    if roles is not None:
+        w += " AND list_contains(?::VARCHAR[], role)"
+        p = [*p, groups]
+        group_sql, group_p = "list_position(?::VARCHAR[], role) - 1", [groups]
+    cols = f"posting_id, {group_sql} AS g, {_LEVEL_SQL} AS lv, salary_usd"
+    cte = f"p AS (SELECT {cols} FROM postings {w})"
+    cte_p = [*group_p, _LEVELS, *p]
+    everyone = fetch(store, version, f"WITH {cte} SELECT g, lv, salary_usd FROM p", cte_p)
+    # the (posting, chosen skill) rows: posting_skill_facts carries the postings' columns, so
+    # the same WHERE applies to it directly, with no join back to postings
+    with_skill = fetch(
+        store,
+        version,
+        f"SELECT list_position(?::VARCHAR[], skill) - 1 AS k, {group_sql} AS g, "
+        f"{_LEVEL_SQL} AS lv, salary_usd FROM posting_skill_facts {w} "
+        "AND list_contains(?::VARCHAR[], skill)",
+        [skill_list, *group_p, _LEVELS, *p, skill_list],
+    )
+    g, lv, pay = (everyone[c].to_numpy() for c in ("g", "lv", "salary_usd"))
+    wg, wlv, wpay = (with_skill[c].to_numpy() for c in ("g", "lv", "salary_usd"))
+    cell = wg.astype("int64") * len(skill_list) + with_skill["k"].to_numpy()
+    small = cell.astype(np.int16) if len(groups) * len(skill_list) < 2**15 else cell
+    order = np.argsort(small, kind="stable")  # radix sort on small ints
+    ends = np.cumsum(np.bincount(cell, minlength=len(groups) * len(skill_list)))
+    rows: list[dict] = []
+    levels: list[dict] = []
+    strata: dict[int, premium.Strata] = {}
+    for role in [premium.ALL_ROLES] if roles is None else roles:
+        gi = groups.index(role)
+        if gi not in strata:
+            m = g == gi
+            strata[gi] = premium.Strata.of(pay[m], lv[m], _LEVELS)
+        for skill in skills:
+            c = gi * len(skill_list) + skill_list.index(skill)
+            idx = order[(ends[c - 1] if c else 0) : ends[c]]
+            mine = premium.Strata.of(wpay[idx], wlv[idx], _LEVELS)
+            row, by_level = premium.skill_premium(role, skill, strata[gi], mine, t=t)
+            rows.append(row)
+            levels += by_level
+    return premium.premium_frames(rows, levels)
+
+
+@cached
+def premiums(
+    store: str,
+    version: str,
+    f: Filters,
+    skills: tuple[str, ...],
+    roles: tuple[str, ...] | None = None,
+    t: Thresholds | None = None,
+) -> pd.DataFrame:
+    """Raw and seniority-adjusted premium per skill (and role; None = all roles pooled)."""
+    if not skills:
+        return pd.DataFrame(columns=premium.PREMIUM_COLUMNS)
+    return _premium_tables(store, version, f, skills, roles, t)[0]
+
+
+@cached
+def premiums_with_levels(
+    store: str,
+    version: str,
+    f: Filters,
+    skills: tuple[str, ...],
+    roles: tuple[str, ...] | None = None,
+    t: Thresholds | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``premiums`` and, from the same fetch, its per-level rows (role, skill, LEVEL_COLUMNS)."""
+    if not skills:
+        return (
+            pd.DataFrame(columns=premium.PREMIUM_COLUMNS),
+            pd.DataFrame(columns=["role", "skill", *premium.LEVEL_COLUMNS]),
+        )
+    return _premium_tables(store, version, f, skills, roles, t)

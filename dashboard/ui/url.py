@@ -1,0 +1,126 @@
+"""The global filters in the address bar: their URL form, and parsing an address back safely.
+
+The address holds only what differs from "everything", so a shared link reopens the same view.
+Two kinds of keys live in it:
+
+- the global filters (``URL_KEYS``), owned by this module and the sidebar, which rewrites them on
+  every run;
+- page-owned keys (``PAGE_KEYS``), read and written by the page they belong to (``skill`` by
+  "Where do you fit?", ``a`` and ``b`` by Compare roles). The filters leave them alone: they are
+  neither parsed, nor reported as unknown, nor dropped. A page that adds a key declares it there.
+
+Any other key is reported as ignored and dropped from the address. Pure functions only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from dashboard.queries.filters import Filters, Options
+from etl.contract import REMOTE_CODES, SENIORITY_CODES
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+# URL keys. Lists are repeated keys (?role=A&role=B); ranges are "from..to".
+_LIST_KEYS: dict[str, str] = {
+    "role": "roles",
+    "region": "regions",
+    "country": "countries",
+    "seniority": "seniority",
+    "remote": "remote",
+    "source": "sources",
+}
+URL_KEYS: tuple[str, ...] = (*_LIST_KEYS, "years", "months")
+PAGE_KEYS: tuple[str, ...] = ("skill", "a", "b")
+"""Keys a page reads and writes itself (see the module docstring); never global filter keys."""
+
+
+def to_query(f: Filters) -> dict[str, list[str] | str]:
+    """The URL query of a selection (only the filters that are set)."""
+    out: dict[str, list[str] | str] = {}
+    for key, attr in _LIST_KEYS.items():
+        values = getattr(f, attr)
+        if values:
+            out[key] = list(values)
+    if f.years:
+        out["years"] = f"{f.years[0]}..{f.years[1]}"
+    if f.months:
+        out["months"] = f"{f.months[0]}..{f.months[1]}"
+    return out
+
+
+def _allowed(key: str, options: Options) -> set[str]:
+    return {
+        "role": set(options.roles),
+        "region": set(options.regions),
+        "country": {c for c, _ in options.countries},
+        "seniority": set(options.seniority) | set(SENIORITY_CODES),
+        "remote": set(options.remote) | set(REMOTE_CODES),
+        "source": set(options.sources),
+    }[key]
+
+
+def _range(raw: str, parse, allowed: Sequence) -> tuple | None:  # type: ignore[no-untyped-def]
+    parts = raw.split("..")
+    if len(parts) != 2:
+        return None
+    try:
+        lo, hi = parse(parts[0].strip()), parse(parts[1].strip())
+    except ValueError:
+        return None
+    if lo > hi or lo not in allowed or hi not in allowed:
+        return None
+    return (lo, hi)
+
+
+def _month(text: str) -> str:
+    m = _MONTH.match(text)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ValueError(text)
+    return text
+
+
+def parse_query(params: Mapping[str, Sequence[str]], options: Options) -> tuple[Filters, list[str]]:
+    """Filters from URL query values (key -> all its values) and what was ignored, in words.
+
+    Unknown keys, unknown values and malformed ranges are dropped, never raised: a hand-edited or
+    stale link still opens, and the caller shows the returned notices. Page-owned keys
+    (``PAGE_KEYS``) are skipped: their page reads them.
+    """
+    ignored: list[str] = []
+    kwargs: dict[str, object] = {}
+    for key, values in params.items():
+        if key in PAGE_KEYS:
+            continue
+        values = [v for v in values if v is not None]
+        if key in _LIST_KEYS:
+            allowed = _allowed(key, options)
+            keep = tuple(dict.fromkeys(v for v in values if v in allowed))
+            bad = [v for v in values if v not in allowed]
+            if bad:
+                ignored.append(f"{key}={', '.join(repr(b) for b in bad)} (not in the data)")
+            kwargs[_LIST_KEYS[key]] = keep
+        elif key in ("years", "months"):
+            raw = values[-1] if values else ""
+            if key == "years":
+                got = _range(raw, int, options.years)
+            else:
+                got = _range(raw, _month, options.months)
+            if got is None:
+                ignored.append(f"{key}={raw!r} (expected from..to within the data)")
+            else:
+                kwargs[key] = got
+        else:
+            ignored.append(f"{key} (unknown parameter)")
+    f = Filters(**kwargs)  # type: ignore[arg-type]
+    if f.countries and f.regions:
+        allowed_c = set(options.countries_in(f.regions))
+        outside = [c for c in f.countries if c not in allowed_c]
+        if outside:
+            ignored.append(f"country={', '.join(outside)} (outside the chosen regions)")
+            f = f.with_(countries=tuple(c for c in f.countries if c in allowed_c))
+    return f, ignored
+
+
+__all__ = ["PAGE_KEYS", "URL_KEYS", "parse_query", "to_query"]

@@ -1,0 +1,96 @@
+"""Data: where the numbers come from, how complete they are, and the download and refresh."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import queries
+from dashboard.stats.format import count, percent
+from dashboard.ui.context import Context
+from dashboard.ui.refresh_panel import render_refresh_panel
+
+
+def render(ctx: Context) -> None:
+    st.title("Data")
+    st.subheader("Sources")
+    src = queries.sources.sources_table(ctx.store, ctx.version)
+    if src.empty:
+        st.info("The store lists no sources yet — build or refresh it.")
+    else:
+        st.dataframe(
+            src,
+            hide_index=True,
+            column_config={
+                "url": st.column_config.LinkColumn("url"),
+                "rows_loaded": st.column_config.NumberColumn("loaded", format="localized"),
+                "rows_rejected": st.column_config.NumberColumn("rejected", format="localized"),
+            },
+        )
+
+        for row in src.itertuples(index=False):
+            st.markdown(
+                f"- **{row.title or row.name}** (`{row.name}`, "
+                f"{row.license or 'license not stated'}): "
+                f"{row.description or 'no description'}"
+            )
+
+    st.subheader("Last refresh")
+    runs = queries.sources.runs_table(ctx.store, ctx.version)
+    if runs.empty:
+        st.caption("No refresh has been recorded in this store.")
+    else:
+        last = runs.iloc[0]
+        st.markdown(
+            f"Last run `{last['run_id']}` started {last['started_at']:%Y-%m-%d %H:%M} UTC; "
+            f"statuses: {', '.join(sorted(set(runs[runs['run_id'] == last['run_id']]['status'])))}."
+        )
+        st.dataframe(runs, hide_index=True)
+
+    st.subheader("Rejected rows")
+    rej = queries.sources.reject_reasons(ctx.store, ctx.version)
+    if rej.empty:
+        st.caption("No rows were rejected.")
+    else:
+        st.dataframe(rej, hide_index=True)
+
+    st.subheader("Role mapping coverage")
+    roles, other = queries.sources.role_coverage(*ctx.key)
+    if roles.empty:
+        st.caption("Nothing to map in the selection.")
+    else:
+        other_share = roles.loc[roles["role"] == "Other", "share"].sum()
+        st.markdown(
+            f"{percent(1 - other_share)} of postings and salary records in the selection "
+            f"map to a named role; {percent(other_share)} fall into Other."
+        )
+        left, right = st.columns(2)
+        left.dataframe(roles.assign(share=[percent(s) for s in roles["share"]]), hide_index=True)
+        if not other.empty:
+            right.markdown("Most frequent titles mapped to **Other**")
+            right.dataframe(other, hide_index=True)
+
+    st.subheader("Download the filtered data")
+    table = st.radio("Table", ["postings", "salaries"], horizontal=True, key="dl_table")
+    rows, total = queries.sources.preview_rows(*ctx.key, table)
+    n = min(total, queries.sources.DOWNLOAD_CAP)
+    note = "" if total <= n else f" (the newest {count(n)} of {count(total)})"
+    st.download_button(
+        f"Download {count(n)} {table} as CSV{note}",
+        lambda: queries.sources.download_csv(*ctx.key, table),  # built on click, not on every run
+        file_name=f"{table}.csv",
+        mime="text/csv",
+        key="dl_button",
+        disabled=rows.empty,
+        on_click="ignore",
+    )
+    if note:
+        st.caption(
+            f"Capped at {count(queries.sources.DOWNLOAD_CAP)} rows; narrow the filters for the "
+            "rest, or use the Parquet files beside the store."
+        )
+    if not rows.empty:
+        shown = "" if total <= len(rows) else f"; the newest {count(len(rows))} are shown"
+        st.caption(f"{count(total)} {table} match the filters{shown}.")
+        st.dataframe(rows, hide_index=True)
+    st.divider()
+    render_refresh_panel(ctx.store)

@@ -1,0 +1,111 @@
+"""Salary: distribution per role, percentiles with n, by seniority, by place, trend by year."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries
+from dashboard.stats.format import count, money
+from dashboard.stats.honesty import mask_quantiles, median_reason
+from dashboard.ui import charts
+from dashboard.ui.context import Context, empty_state
+from etl.contract import SENIORITY_CODES
+
+KINDS = {
+    "Survey-reported (salary records)": ("survey", "records"),
+    "Advertised (postings that state pay)": ("advertised", "postings"),
+}
+
+
+def percentile_table(q: pd.DataFrame, group: str, unit: str) -> pd.DataFrame:
+    """Formatted p10…p90 with n; hidden cells show "—" and the note says why."""
+    masked = mask_quantiles(q, unit)
+    out = pd.DataFrame(
+        {
+            group.replace("_", " ").capitalize(): masked[group].astype(str),
+            "n": [count(v) for v in masked["n"]],
+        }
+    )
+    for col in ("p10", "p25", "p50", "p75", "p90"):
+        out["median" if col == "p50" else col] = [money(v) for v in masked[col]]
+    out["note"] = masked["note"]
+    return out
+
+
+def _order(q: pd.DataFrame, col: str) -> pd.DataFrame:
+    if col == "seniority":
+        rank = {s: i for i, s in enumerate(SENIORITY_CODES)}
+        return q.sort_values(col, key=lambda s: s.map(rank))
+    return q
+
+
+def _section(ctx: Context, kind: str, unit: str, by: str, what: str) -> None:
+    q = _order(queries.pay.salary_quantiles(*ctx.key, kind, (by,)).dropna(subset=[by]), by)
+    if by == "country_code":
+        q = q.sort_values("n", ascending=False).head(20)
+    if q.empty:
+        empty_state(f"salary {unit}", ctx.filters)
+        return
+    shown = mask_quantiles(q, unit)
+    if shown["p50"].notna().any():
+        st.plotly_chart(charts.box_from_quantiles(shown, by, what, ctx.label, unit))
+    st.dataframe(percentile_table(q, by, unit), hide_index=True)
+
+
+def render(ctx: Context) -> None:
+    st.title("Salary")
+    label = st.radio("Pay figures", list(KINDS), horizontal=True, key="salary_kind")
+    kind, unit = KINDS[label]
+    total = queries.pay.salary_quantiles(*ctx.key, kind, ())
+    n = int(total["n"].iloc[0]) if not total.empty else 0
+    if n == 0:
+        empty_state(f"salary {unit}", ctx.filters)
+        return
+    why = median_reason(n, unit)
+    st.metric(
+        f"Median, {label.split(' (')[0].lower()}",
+        "hidden" if why else money(total["p50"].iloc[0]),
+        help=why or f"{count(n)} {unit}; annual gross USD.",
+    )
+    if kind == "advertised":
+        st.caption(
+            "Advertised pay is the mid-point of the posted range, annualised (hourly ×2080), "
+            "in USD at the ECB rate of the posting date."
+        )
+    tabs = st.tabs(["By role", "By seniority", "By region", "By country", "Trend by year"])
+    with tabs[0]:
+        _section(ctx, kind, unit, "role", "Annual pay by role")
+    with tabs[1]:
+        _section(ctx, kind, unit, "seniority", "Annual pay by seniority")
+    with tabs[2]:
+        _section(ctx, kind, unit, "region", "Annual pay by region")
+    with tabs[3]:
+        _section(ctx, kind, unit, "country_code", "Annual pay by country (top 20 by n)")
+    with tabs[4]:
+        trend = mask_quantiles(queries.pay.salary_quantiles(*ctx.key, kind, ("year",)), unit)
+        shown = trend.dropna(subset=["p50"])
+        if shown.empty:
+            empty_state(f"salary {unit} with enough data per year", ctx.filters)
+        else:
+            long = shown.melt(
+                id_vars=["year"],
+                value_vars=["p25", "p50", "p75"],
+                var_name="stat",
+                value_name="usd",
+            )
+            long["stat"] = long["stat"].map({"p25": "p25", "p50": "median", "p75": "p75"})
+            long["year"] = long["year"].astype(str)
+            st.plotly_chart(
+                charts.lines_over_time(
+                    long,
+                    "year",
+                    "usd",
+                    "stat",
+                    "Annual pay by year (median and quartiles)",
+                    ctx.label,
+                    "USD per year",
+                    kind="money",
+                )
+            )
+        st.dataframe(percentile_table(trend.drop(columns=["note"]), "year", unit), hide_index=True)

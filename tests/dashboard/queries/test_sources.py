@@ -1,0 +1,43 @@
+"""dashboard/queries/sources.py: the Data page's tables and rows on the tiny store."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from tiny_stores import POSTINGS, SALARIES
+
+from dashboard.queries import sources
+from dashboard.queries.filters import Filters
+
+
+def test_sources_table_counts_loaded_and_rejected_rows(store: tuple[str, str]) -> None:
+    got = sources.sources_table(*store).set_index("name")
+    assert got.loc["a", "rows_loaded"] == 8 and got.loc["a", "rows_rejected"] == 2
+    assert got.loc["survey", "rows_loaded"] == 8 and got.loc["survey", "rows_rejected"] == 0
+
+
+def test_reject_reasons_group_with_an_example(store: tuple[str, str]) -> None:
+    got = sources.reject_reasons(*store)
+    top = got.iloc[0]
+    assert (top["reason"], top["n"], top["example_row"], top["example"]) == (
+        "no date",
+        2,
+        3,
+        '{"r":3}',
+    )
+
+
+def test_role_coverage_counts_postings_and_records_and_lists_other_titles(
+    store: tuple[str, str],
+) -> None:
+    roles, other = sources.role_coverage(*store, Filters())
+    both = pd.concat([POSTINGS["role"], SALARIES["role"]]).value_counts()
+    assert roles.set_index("role")["n"].to_dict() == both.to_dict()
+    assert other.to_dict("records") == [{"title": "Widget", "n": 1}]
+
+
+def test_filtered_rows_are_capped_and_report_the_full_count(store: tuple[str, str]) -> None:
+    rows, total = sources.filtered_rows(*store, Filters(), "postings", cap=3)
+    assert total == 10 and len(rows) == 3
+    assert rows["posted_date"].iloc[0] == pd.Timestamp(date(2024, 1, 2))
