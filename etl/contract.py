@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 """2: the marts (MARTS) are published beside the base tables. 3: postings keep the advertised
 pay as stated (salary_min_local, salary_max_local) and the rate used (usd_rate, rate_date).
 4: the ``series`` and ``series_labels`` tables, the series columns of ``sources`` and the
 ``series_monthly`` and ``source_coverage`` marts. ``python -m etl ensure-store`` upgrades an older
-store: new nullable columns empty, new tables empty, marts rebuilt."""
+store: new nullable columns empty, new tables empty, marts rebuilt.
+5: salary records carry pay bands (salary_min_usd, salary_max_usd; salary_usd NULL for a band
+survey), education, publishes_research, years_coding, years_ml; ``salary_skills`` holds the tools
+survey respondents use (same upgrade: columns and table empty)."""
 
 SENIORITY_CODES: tuple[str, ...] = (
     "intern",
@@ -54,6 +57,23 @@ SALARY_PERIODS: tuple[str, ...] = ("year", "month", "week", "day", "hour")
 """The period a pay figure was quoted in, before it was annualised."""
 
 COMPANY_SIZES: tuple[str, ...] = ("S", "M", "L")
+
+EDUCATION_CODES: tuple[str, ...] = (
+    "high_school",
+    "some_college",
+    "bachelor",
+    "master",
+    "doctorate",
+    "professional_doctorate",
+    "unknown",
+)
+"""Highest formal education, ordered; ``unknown`` when the respondent preferred not to say (NULL
+when the source does not ask). ``doctorate`` is a research doctorate (PhD); a professional
+doctorate (MD, JD, EdD...) is its own code."""
+
+YEARS_CODE_PATTERN = r"^(?:<\d+(?:\.\d+)?|\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?|\+)?)$"
+"""A band of years as an ordered code made of its own edges: "0" (none), "<1", "1-3", "20+".
+Sorted by etl.normalise.bands.years_order (low edge, then high edge)."""
 
 AI_ROLES: tuple[str, ...] = (
     "Machine Learning Engineer",
@@ -112,9 +132,19 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("remote", "VARCHAR", "One of REMOTE_CODES.", False),
         _c("employment_type", "VARCHAR", "One of EMPLOYMENT_TYPES.", False),
         _c("company_size", "VARCHAR", "S, M or L."),
-        _c("salary_usd", "DOUBLE", "Annual gross salary in USD.", False),
+        _c(
+            "salary_usd",
+            "DOUBLE",
+            "Annual gross salary in USD; NULL for a survey that publishes bands, not amounts.",
+        ),
         _c("salary_local", "DOUBLE", "Salary in the local currency, as reported."),
         _c("currency", "VARCHAR", "ISO-4217 code of salary_local."),
+        _c("salary_min_usd", "DOUBLE", "Lower edge of the reported pay band, USD a year."),
+        _c("salary_max_usd", "DOUBLE", "Upper edge of the pay band, USD; NULL when open (>$1M)."),
+        _c("education", "VARCHAR", "Highest formal education (EDUCATION_CODES)."),
+        _c("publishes_research", "BOOLEAN", "Has published academic research."),
+        _c("years_coding", "VARCHAR", "Years of writing code, a band code (YEARS_CODE_PATTERN)."),
+        _c("years_ml", "VARCHAR", "Years of using ML methods, a band code (YEARS_CODE_PATTERN)."),
     ),
     "postings": (
         _c(
@@ -170,6 +200,11 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
     "posting_skills": (
         _c("posting_id", "VARCHAR", "postings.posting_id", False),
+        _c("skill", "VARCHAR", "Canonical skill name from data/skills.yaml.", False),
+        _c("category", "VARCHAR", "The skill's category in data/skills.yaml.", False),
+    ),
+    "salary_skills": (
+        _c("record_id", "VARCHAR", "salaries.record_id", False),
         _c("skill", "VARCHAR", "Canonical skill name from data/skills.yaml.", False),
         _c("category", "VARCHAR", "The skill's category in data/skills.yaml.", False),
     ),

@@ -7,12 +7,16 @@ as one ``SourceError`` line that names the source and the file, never a tracebac
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import gzip
 import io
 import json
+import shutil
+import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -22,6 +26,7 @@ import pandas as pd
 from pandas.io.parsers import TextParser
 
 from etl.errors import SourceError
+from etl.staging import group_columns
 
 SCAN_CHUNK = 1 << 20
 
@@ -87,11 +92,13 @@ def mirror_file(mirror: Path, mirror_path: str, name: str) -> Path:
 
 
 def file_format(source: dict, path: Path) -> str:
-    """The declared format, or the one the file name says when ``format`` is auto."""
+    """The declared format, or the one the file name (a zip's ``member``'s) says when auto."""
     fmt = str(source.get("format", "auto"))
     if fmt != "auto":
         return fmt
     name = path.name.lower()
+    if name.endswith(".zip") and source.get("member"):
+        name = str(source["member"]).lower()
     for suffix, found in ((".csv.gz", "csv.gz"), (".csv", "csv"), (".xlsx", "xlsx")):
         if name.endswith(suffix):
             return found
@@ -278,6 +285,7 @@ def _read(source: dict, path: Path, fmt: str, limits: Limits) -> pd.DataFrame:
             keep_default_na=False,
             na_values=[""],
             sep=source.get("delimiter", ","),
+            skiprows=range(1, int(source.get("header_rows", 1))),  # rows under the names
         )
     with _open_binary(path) as fh:
         try:
@@ -287,9 +295,50 @@ def _read(source: dict, path: Path, fmt: str, limits: Limits) -> pd.DataFrame:
     return pd.DataFrame.from_records(_records(doc, source.get("records_path"), where))
 
 
+@contextlib.contextmanager
+def _zip_member(source: dict, path: Path) -> Iterator[Path]:
+    """The ``member`` of a zip archive, extracted into a temporary folder under its own name (so
+    its suffix says its format), refused before extraction when it declares more bytes than
+    ``limits.max_decompressed_bytes``; removed afterwards."""
+    name = source["name"]
+    member = source.get("member")
+    if not member:
+        raise SourceError(f"{name}: {path} is a zip archive; set 'member:' to the file to read")
+    limits = limits_of(source)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            try:
+                info = archive.getinfo(str(member))
+            except KeyError:
+                names = ", ".join(archive.namelist()[:10])
+                raise SourceError(
+                    f"{name}: {path}: no member {member!r} in the zip; it holds: {names}"
+                ) from None
+            if info.file_size > limits.max_decompressed_bytes:
+                raise _over(f"{name}: {path}", f"member {member!r} decompresses to "
+                            f"{info.file_size:,} bytes", "max_decompressed_bytes",
+                            limits.max_decompressed_bytes)  # fmt: skip
+            with tempfile.TemporaryDirectory(prefix="aijobs-zip-") as folder:
+                inner = Path(folder) / Path(str(member)).name
+                with archive.open(info) as src, open(inner, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+                yield inner
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise SourceError(f"{name}: {path}: corrupt zip archive ({exc})") from exc
+
+
 def read_source_file(source: dict, path: Path) -> pd.DataFrame:
-    """The raw table of a file source; checks that every configured column is present."""
-    where = f"{source['name']}: {path}"
+    """The raw table of a file source; checks that every configured column is present.
+
+    A ``.zip`` is read through its ``member`` (the Kaggle survey ships as Kaggle's own zip).
+    """
+    if path.name.lower().endswith(".zip") and file_format(source, path) != "xlsx":
+        with _zip_member(source, path) as inner:
+            return _read_file(source, inner, f"{source['name']}: {path} ({source['member']})")
+    return _read_file(source, path, f"{source['name']}: {path}")
+
+
+def _read_file(source: dict, path: Path, where: str) -> pd.DataFrame:
     fmt = file_format(source, path)
     size = path.stat().st_size
     if size == 0:
@@ -318,9 +367,15 @@ def read_source_file(source: dict, path: Path) -> pd.DataFrame:
     except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise SourceError(f"{where}: cannot read as {fmt}: {first}") from exc
-    raw.columns = [str(c).strip() for c in raw.columns]
+    raw.columns = [str(c).strip().lstrip("\ufeff").strip() for c in raw.columns]
     expected = list(source.get("columns") or {})
-    missing = [c for c in expected if c not in raw.columns]
+    expected += [c for c in (r.get("column") for r in source.get("reject_when") or []) if c]
+    missing = [c for c in dict.fromkeys(expected) if c not in raw.columns]
+    missing += [
+        str(g["columns"])
+        for g in source.get("multi_select") or []
+        if not group_columns(list(raw.columns), str(g["columns"]))
+    ]
     if missing:
         found = ", ".join(raw.columns[:20])
         raise SourceError(

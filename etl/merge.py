@@ -19,11 +19,15 @@ def rows_of(table: pd.DataFrame | None, source: str, name: str) -> pd.DataFrame:
     return table[table["source"] == source].reset_index(drop=True)
 
 
-def skills_of(previous_skills: pd.DataFrame | None, posting_ids: pd.Series) -> pd.DataFrame:
-    """The previous posting_skills rows of the given postings."""
+def skills_of(
+    previous_skills: pd.DataFrame | None, ids: pd.Series, table: str = "posting_skills"
+) -> pd.DataFrame:
+    """The previous skill rows (posting_skills, or salary_skills) of the given postings (or
+    salary records)."""
+    key = "record_id" if table == "salary_skills" else "posting_id"
     if previous_skills is None or previous_skills.empty:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns("posting_skills")})
-    keep = previous_skills["posting_id"].isin(set(posting_ids))
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns(table)})
+    keep = previous_skills[key].isin(set(ids))
     return previous_skills[keep].reset_index(drop=True)
 
 

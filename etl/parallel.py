@@ -34,7 +34,7 @@ import pandas as pd
 
 from etl.normalise import location
 from etl.sources import staged_columns
-from etl.staging import stage
+from etl.staging import column_pairs, stage
 from etl.transform import (
     NOTE_DUPLICATES,
     SourceFacts,
@@ -106,9 +106,13 @@ def _executor(workers: int) -> Iterator[Executor]:
 def _fact_source(source: dict) -> dict:
     """The source config reduced to the columns the facts pass needs."""
     wanted = set(FACT_COLUMNS)
+    fact_columns: dict[str, list[str]] = {}
+    for raw_column, target in column_pairs(source.get("columns")):
+        if target in wanted:
+            fact_columns.setdefault(raw_column, []).append(target)
     return {
         **source,
-        "columns": {k: v for k, v in (source.get("columns") or {}).items() if v in wanted},
+        "columns": fact_columns,
         "constants": {k: v for k, v in (source.get("constants") or {}).items() if k in wanted},
         "value_maps": {k: v for k, v in (source.get("value_maps") or {}).items() if k in wanted},
     }
@@ -136,7 +140,9 @@ def _transform_chunk(
     staged = stage(raw, source, staged_columns(source["kind"]))
     staged["source_row"] = staged["source_row"] + offset
     if source["kind"] == "salaries":
-        return transform_salaries(staged, raw, source["name"])
+        return transform_salaries(
+            staged, raw, source["name"], pay_required=bool(source.get("pay_required", True))
+        )
     return transform_postings(staged, raw, source["name"], facts=facts)
 
 
@@ -280,7 +286,9 @@ def _drop_duplicates(
     rejects = rejects.sort_values("source_row", kind="stable").reset_index(drop=True)
     counts = dict(done.counts)
     counts[NOTE_DUPLICATES] = counts.get(NOTE_DUPLICATES, 0) + int(newly.sum())
-    return Transformed(table, rejects, skills, notes_of(counts), counts, None)
+    return Transformed(
+        table, rejects, skills, notes_of(counts), counts, None, salary_skills=done.salary_skills
+    )
 
 
 def transform_chunks(
@@ -320,12 +328,14 @@ def concat_transformed(parts: list[Transformed]) -> Transformed:
         for template, n in part.counts.items():
             counts[template] = counts.get(template, 0) + n
     skills = [p.posting_skills for p in parts if p.posting_skills is not None]
+    salary_skills = [p.salary_skills for p in parts if p.salary_skills is not None]
     return Transformed(
         _concat([p.table for p in parts]),
         _concat([p.rejects for p in parts]),
         _concat(skills) if skills else None,
         notes_of(counts),
         counts,
+        salary_skills=_concat(salary_skills) if salary_skills else None,
     )
 
 

@@ -263,7 +263,9 @@ def _run(report, configured, chosen, mirror, progress, tracker) -> None:
     previous = _previous(report.out)
     today = report.started_at.date()
     names = {s["name"] for s in configured}
-    parts: dict[str, list[pd.DataFrame]] = {n: [] for n in (*DATA_TABLES, "posting_skills")}
+    parts: dict[str, list[pd.DataFrame]] = {
+        n: [] for n in (*DATA_TABLES, "posting_skills", "salary_skills")
+    }
     chosen_names = {s["name"] for s in chosen}
     for name in DATA_TABLES:  # rows of sources not refreshed this time stay as they were
         table = previous.get(name)
@@ -272,6 +274,10 @@ def _run(report, configured, chosen, mirror, progress, tracker) -> None:
     if previous.get("posting_skills") is not None and parts["postings"]:
         parts["posting_skills"].append(
             skills_of(previous["posting_skills"], parts["postings"][0]["posting_id"])
+        )
+    if previous.get("salary_skills") is not None and parts["salaries"]:
+        parts["salary_skills"].append(
+            skills_of(previous["salary_skills"], parts["salaries"][0]["record_id"], "salary_skills")
         )
     with _bars(progress) as bars:
         for source in chosen:
@@ -388,6 +394,8 @@ def _refresh_source(source, mirror, today, previous, parts, result, advance) -> 
     parts[table_name].append(table)
     if skills is not None:
         parts["posting_skills"].append(skills)
+    if transformed.salary_skills is not None:
+        parts["salary_skills"].append(transformed.salary_skills)
     parts["rejects"].append(transformed.rejects)
     result.status = "ok"
     result.rows_read = read
@@ -417,6 +425,10 @@ def _keep_previous(source, previous, parts, result, reason: str) -> None:
         if table == "postings":
             parts["posting_skills"].append(
                 skills_of(previous.get("posting_skills"), rows["posting_id"])
+            )
+        if table == "salaries":
+            parts["salary_skills"].append(
+                skills_of(previous.get("salary_skills"), rows["record_id"], "salary_skills")
             )
     result.status = "kept_previous" if kept else "failed"
     result.message = reason + (f" (kept {kept:,} rows from the previous store)" if kept else "")

@@ -17,7 +17,14 @@ from etl.adapters.base import base_url
 from etl.contract import SERIES_UNITS, SOURCE_KINDS, SOURCE_STATUSES, columns
 from etl.errors import ConfigError, SourceError
 from etl.extract import LIMIT_KEYS
-from etl.staging import STAGED_POSTING_COLUMNS, STAGED_SALARY_COLUMNS, STAGED_SERIES_COLUMNS
+from etl.normalise.bands import parse_bins
+from etl.normalise.files import load_yaml
+from etl.staging import (
+    STAGED_POSTING_COLUMNS,
+    STAGED_SALARY_COLUMNS,
+    STAGED_SERIES_COLUMNS,
+    column_pairs,
+)
 
 KINDS = SOURCE_KINDS
 FILE_FORMATS = ("auto", "csv", "csv.gz", "xlsx", "json")
@@ -115,12 +122,19 @@ def _check_entry(entry: object, where: str) -> dict:
     columns = entry.get("columns")
     if not isinstance(columns, dict) or not columns:
         raise ConfigError(f"{where}: 'columns' must map source columns to staged columns")
+    for raw_column, targets in columns.items():
+        if isinstance(targets, list) and (
+            not targets or not all(isinstance(t, str) for t in targets)
+        ):
+            raise ConfigError(
+                f"{where}: columns.{raw_column} must be a staged column or a list of them"
+            )
     allowed = staged_columns(kind)
-    for key in ("columns", "constants", "value_maps"):
+    for key in ("columns", "constants", "value_maps", "bins"):
         value = entry.get(key) or {}
         if not isinstance(value, dict):
             raise ConfigError(f"{where}: '{key}' must be a mapping")
-        targets = value.values() if key == "columns" else value.keys()
+        targets = [t for _, t in column_pairs(value)] if key == "columns" else value.keys()
         unknown = sorted({str(t) for t in targets} - set(allowed) - {"source_row"})
         if unknown:
             raise ConfigError(
@@ -130,9 +144,16 @@ def _check_entry(entry: object, where: str) -> dict:
     for column, mapping in (entry.get("value_maps") or {}).items():
         if not isinstance(mapping, dict):
             raise ConfigError(f"{where}: value_maps.{column} must be a mapping")
-    header_row = entry.get("header_row", 1)
-    if not isinstance(header_row, int) or header_row < 1:
-        raise ConfigError(f"{where}: 'header_row' must be a row number >= 1, got {header_row!r}")
+    for column, spec in (entry.get("bins") or {}).items():
+        try:
+            parse_bins(spec, f"{where}: bins.{column}")
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+    _check_survey_keys(entry, where, kind)
+    for key in ("header_row", "header_rows"):
+        value = entry.get(key, 1)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(f"{where}: '{key}' must be a row number >= 1, got {value!r}")
     if kind == "series":
         _check_series(entry, where)
         source.setdefault("status", "current")
@@ -169,6 +190,47 @@ def _check_limits(entry: dict, where: str) -> None:
             raise ConfigError(f"{where}: {key} must be a whole number >= 1, got {value!r}")
 
 
+def _check_survey_keys(entry: dict, where: str, kind: str) -> None:
+    """multi_select groups, reject_when rules and pay_required (see docs/SOURCES.md)."""
+    groups = entry.get("multi_select") or []
+    if not isinstance(groups, list):
+        raise ConfigError(f"{where}: 'multi_select' must be a list of groups")
+    for i, group in enumerate(groups, start=1):
+        if not isinstance(group, dict) or not isinstance(group.get("columns"), str):
+            raise ConfigError(
+                f"{where}: multi_select #{i} needs 'columns', a column-name pattern such as Q12_*"
+            )
+        if set(group) - {"columns", "options", "question"}:
+            unknown = sorted(set(group) - {"columns", "options", "question"})
+            raise ConfigError(f"{where}: multi_select #{i}: unknown key(s) {unknown}")
+        if not isinstance(group.get("options") or {}, dict):
+            raise ConfigError(f"{where}: multi_select #{i}: 'options' must be a mapping")
+    if groups and kind != "salaries":
+        raise ConfigError(f"{where}: 'multi_select' is for salaries sources (survey answers)")
+    rules = entry.get("reject_when") or []
+    if not isinstance(rules, list):
+        raise ConfigError(f"{where}: 'reject_when' must be a list of rules")
+    for i, rule in enumerate(rules, start=1):
+        tests = [k for k in ("equals", "in", "missing") if k in (rule or {})]
+        if (
+            not isinstance(rule, dict)
+            or not isinstance(rule.get("column"), str)
+            or not str(rule.get("reason") or "").strip()
+            or len(tests) != 1
+            or set(rule) - {"column", "reason", "equals", "in", "missing"}
+        ):
+            raise ConfigError(
+                f"{where}: reject_when #{i} must be {{column, reason}} with exactly one of "
+                "equals, in or missing"
+            )
+        if "in" in rule and not isinstance(rule["in"], list):
+            raise ConfigError(f"{where}: reject_when #{i}: 'in' must be a list")
+    if rules and kind != "salaries":
+        raise ConfigError(f"{where}: 'reject_when' is for salaries sources")
+    if not isinstance(entry.get("pay_required", True), bool):
+        raise ConfigError(f"{where}: 'pay_required' must be true or false")
+
+
 def load_sources(directory: Path | None = None) -> list[dict]:
     """Every source of every ``*.yaml`` under ``directory`` (sorted by file name), checked.
 
@@ -182,9 +244,9 @@ def load_sources(directory: Path | None = None) -> list[dict]:
     seen: dict[str, str] = {}
     for path in files:
         try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            doc = load_yaml(path.read_text(encoding="utf-8")) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            first = " ".join(str(exc).split()) if str(exc) else type(exc).__name__
             raise ConfigError(f"{path}: not valid YAML ({first})") from exc
         entries = doc.get("sources") if isinstance(doc, dict) else None
         if not isinstance(entries, list):

@@ -1,16 +1,21 @@
 """Staging: a source's raw table -> the fixed staged columns (dbt staging style).
 
-Only renames, casts, constants and value maps declared in the sources file happen here, so every
-source looks the same to the transform step and adding a tabular source needs no code.
-Normalising (roles, countries, pay) is the transform's job.
+Only renames, casts, constants, value maps, bins, multi-select groups and reject rules declared in
+the sources file happen here, so every source looks the same to the transform step and adding a
+tabular source (or a survey year) needs no code. Normalising (roles, countries, pay, bands) is the
+transform's job.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
+
+from etl.normalise.bands import bin_value, parse_bins
 
 STAGED_POSTING_COLUMNS: tuple[str, ...] = (
     "source_row", "source_id", "title", "company", "location", "country", "posted_date",
@@ -20,7 +25,12 @@ STAGED_POSTING_COLUMNS: tuple[str, ...] = (
 STAGED_SALARY_COLUMNS: tuple[str, ...] = (
     "source_row", "year", "seniority", "employment_type", "title", "salary_local", "currency",
     "salary_usd", "residence_country", "company_country", "remote", "company_size",
+    "role", "salary_band", "education", "publishes_research", "years_coding", "years_ml",
+    "skills", "reject_reason",
 )  # fmt: skip
+"""``salary_band``: a pay band's text in ``currency`` a year ("$0-999", ">$1,000,000");
+``skills``: the options a respondent ticked in the multi-select groups (a list);
+``reject_reason``: set by the source's ``reject_when`` rules."""
 STAGED_SERIES_COLUMNS: tuple[str, ...] = (
     "source_row", "date", "place", "series", "variant", "value",
 )  # fmt: skip
@@ -114,6 +124,63 @@ def _number_text(value: object) -> object:
     return value.replace(",", "") if _THOUSANDS.fullmatch(value) else None
 
 
+def column_pairs(columns: dict | None) -> Iterator[tuple[str, str]]:
+    """(source column, staged column) pairs of a ``columns`` mapping; a list value feeds several
+    staged columns from one source column (``Q4: [residence_country, company_country]``)."""
+    for raw_column, targets in (columns or {}).items():
+        for target in targets if isinstance(targets, list) else [targets]:
+            yield str(raw_column), str(target)
+
+
+def group_columns(raw_columns: list[str], pattern: str) -> list[str]:
+    """The source columns of a multi-select group, chosen by a shell-style pattern ("Q12_*"),
+    in file order."""
+    return [c for c in raw_columns if fnmatch.fnmatchcase(c, pattern)]
+
+
+def _ticked(raw: pd.DataFrame, groups: list[dict]) -> pd.Series:
+    """Per row, the option texts ticked in every multi-select group (options mapped to null, such
+    as "None", dropped; an option map renames the others)."""
+    lists: list[list[str]] = [[] for _ in range(len(raw))]
+    for group in groups:
+        options = {str(k).strip(): v for k, v in (group.get("options") or {}).items()}
+        for column in group_columns(list(raw.columns), str(group["columns"])):
+            values = _blank_to_na(raw[column]).to_numpy()
+            for i in np.flatnonzero(pd.notna(values)):
+                text = " ".join(str(values[i]).split())
+                name = options.get(text, text)
+                if name is not None and name not in lists[i]:
+                    lists[i].append(str(name))
+    return pd.Series(lists, index=raw.index, dtype="object")
+
+
+def _rule_hits(raw: pd.DataFrame, rule: dict) -> np.ndarray:
+    values = _blank_to_na(raw[rule["column"]])
+    if rule.get("missing"):
+        return values.isna().to_numpy()
+    wanted = rule["in"] if "in" in rule else [rule["equals"]]
+    texts = values.map(lambda v: None if v is None else " ".join(str(v).split()))
+    return texts.isin([" ".join(str(w).split()) for w in wanted]).to_numpy()
+
+
+def reject_reasons(raw: pd.DataFrame, rules: list[dict]) -> pd.Series:
+    """The reason of the first ``reject_when`` rule each row meets (None when none)."""
+    out = np.full(len(raw), None, dtype="object")
+    for rule in rules:
+        hit = _rule_hits(raw, rule) & pd.isna(out)
+        out[hit] = str(rule["reason"])
+    return pd.Series(out, index=raw.index, dtype="object")
+
+
+def apply_bins(series: pd.Series, spec: list, where: str = "bins") -> pd.Series:
+    """Numbers or ranges binned into codes ("0-49 employees" -> S); a value whose band straddles
+    an edge, or that is no number, becomes None."""
+    bins = parse_bins(spec, where)
+    lookup = {v: bin_value(v, bins) for v in pd.unique(series.dropna())}
+    codes = series.map(lambda v: lookup.get(v) if v is not None and v == v else None)
+    return codes.astype("object").where(codes.notna(), None)
+
+
 def _cast(column: str, series: pd.Series) -> pd.Series:
     if column in NUMERIC_COLUMNS:
         try:
@@ -151,7 +218,9 @@ def stage(raw: pd.DataFrame, source: dict, columns: tuple[str, ...]) -> pd.DataF
     """
     staged = pd.DataFrame(index=raw.index)
     errors = pd.Series(None, index=raw.index, dtype="object")
-    for raw_column, target in (source.get("columns") or {}).items():
+    for raw_column, target in column_pairs(source.get("columns")):
+        if target not in columns:
+            continue
         column = raw[raw_column]
         if (why := _not_values(column, target)) is not None:
             errors = errors.where(errors.notna(), why)
@@ -167,7 +236,15 @@ def stage(raw: pd.DataFrame, source: dict, columns: tuple[str, ...]) -> pd.DataF
     for column, value in (source.get("constants") or {}).items():
         staged[column] = staged[column].where(staged[column].notna(), value)
     for column, mapping in (source.get("value_maps") or {}).items():
-        staged[column] = apply_value_map(staged[column], mapping)
+        if column in staged:
+            staged[column] = apply_value_map(staged[column], mapping)
+    for column, spec in (source.get("bins") or {}).items():
+        if column in staged:
+            staged[column] = apply_bins(staged[column], spec, f"bins.{column}")
+    if source.get("multi_select") and "skills" in columns:
+        staged["skills"] = _ticked(raw, source["multi_select"])
+    if source.get("reject_when") and "reject_reason" in columns:
+        staged["reject_reason"] = reject_reasons(raw, source["reject_when"])
     for column in columns:
         staged[column] = _cast(column, staged[column])
     staged["source_row"] = pd.array(range(1, len(raw) + 1), dtype="Int64")

@@ -16,8 +16,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from etl.contract import AI_ROLES, COMPANY_SIZES, SENIORITY_CODES, columns
-from etl.normalise import fields, location, pay, roles, seniority, skills, text
+from etl.contract import AI_ROLES, COMPANY_SIZES, EDUCATION_CODES, SENIORITY_CODES, columns
+from etl.normalise import bands, fields, location, pay, roles, seniority, skills, text
 from etl.staging import value_errors
 
 MIN_YEAR = 2000
@@ -26,6 +26,8 @@ NOTE_CORRECTED = "{:,} stated countries corrected from the location"
 NOTE_UNKNOWN_COUNTRY = "{:,} unknown country names left blank"
 NOTE_NO_CURRENCY = "{} pay figures without a currency left blank"
 NOTE_DUPLICATES = "{:,} duplicate postings dropped"
+NOTE_UNKNOWN_OPTIONS = "{:,} ticked options not in the skills taxonomy (data/skills.yaml) left out"
+NOTE_UNREAD_BANDS = "{:,} pay bands that could not be read left blank"
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Transformed:
     notes: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     dedupe: pd.DataFrame | None = None
+    salary_skills: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -214,11 +217,83 @@ def _implausible(values: pd.Series, what: str) -> pd.Series:
     return reason.where(~negative, zero)
 
 
-def transform_salaries(staged: pd.DataFrame, raw: pd.DataFrame, source: str) -> Transformed:
-    """Salary-survey rows -> the ``salaries`` table. Rows are never de-duplicated: identical
-    survey answers are legitimate (coarse fields make repeats likely)."""
+def _roles(title: pd.Series, stated: pd.Series) -> pd.Series:
+    """The source's own role where it states a canonical one (a survey's fixed title list mapped
+    in the sources file), else the role the title rules give."""
+    known = set(roles.load_role_rules().roles)
+    from_title = roles.map_roles(title.fillna(""))
+    given = stated.astype("object")
+    return given.where(given.isin(known), from_title)
+
+
+def _band_columns(
+    frame: pd.DataFrame, on: pd.Series
+) -> tuple[pd.Series, pd.Series, pd.Series, int]:
+    """(min USD, max USD, reject reason, unread count) of the pay bands. A band in another
+    currency is converted at the year's rate; an unreadable band is left blank (noted)."""
+    parsed = map_unique(frame["salary_band"], bands.parse_band)
+    low = pd.Series([b.low if b is not None else np.nan for b in parsed], index=frame.index)
+    high = pd.Series(
+        [b.high if b is not None and b.high is not None else np.nan for b in parsed],
+        index=frame.index,
+    )
+    unread = int((frame["salary_band"].notna() & parsed.isna()).sum())
+    currency = frame["currency"].where(frame["currency"].notna(), "USD")
+    usd_currency = currency.astype("object").map(
+        lambda c: isinstance(c, str) and c.strip().upper() == "USD"
+    )
+    if bool(usd_currency.all()):
+        return (
+            low.astype("float64"),
+            high.astype("float64"),
+            pd.Series(None, index=frame.index),
+            unread,
+        )
+    low_usd, why = _usd_or_reason(low, currency, on)
+    high_usd, _ = _usd_or_reason(high, currency, on)
+    return low_usd, high_usd, why, unread
+
+
+def _booleans(values: pd.Series) -> pd.Series:
+    """True/False from mapped answers (YAML true/false, "yes"/"no"); anything else NULL."""
+
+    def one(v: object) -> object:
+        if isinstance(v, bool | np.bool_):
+            return bool(v)
+        if isinstance(v, str) and v.strip().lower() in ("true", "yes", "false", "no"):
+            return v.strip().lower() in ("true", "yes")
+        return None
+
+    return _per_value(values, one).astype("boolean")
+
+
+def _salary_skill_rows(record_ids: pd.Series, ticked: pd.Series) -> tuple[pd.DataFrame, int]:
+    """The salary_skills rows of the loaded records and how many ticked options the taxonomy
+    does not know."""
+    taxonomy = skills.load_taxonomy()
+    lists = ticked.map(lambda v: v if isinstance(v, list) else [])
+    options = {o for items in lists for o in items}
+    unknown = {o for o in options if taxonomy.canonical(o) is None}
+    unknown_ticks = int(sum(1 for items in lists for o in items if o in unknown))
+    exploded = skills.explode_skills(record_ids, lists, taxonomy)
+    return exploded.rename(columns={"posting_id": "record_id"}), unknown_ticks
+
+
+def transform_salaries(
+    staged: pd.DataFrame, raw: pd.DataFrame, source: str, *, pay_required: bool = True
+) -> Transformed:
+    """Salary-survey rows -> the ``salaries`` table (and ``salary_skills``). Rows are never
+    de-duplicated: identical survey answers are legitimate (coarse fields make repeats likely).
+
+    A survey that publishes pay bands keeps both edges (salary_min_usd, salary_max_usd) and no
+    point value; with ``pay_required`` false a respondent without pay is still loaded (their
+    education, research and tools count). The source's ``reject_when`` rules come first.
+    """
     frame = staged
     reasons = value_errors(frame)
+    if "reject_reason" in frame:  # the source's reject_when rules come first
+        rules = frame["reject_reason"].astype("object")
+        reasons = rules.where(rules.notna(), reasons)
     this_year = date.today().year
     year = frame["year"]
     year_bad = year.isna() | (year < MIN_YEAR) | (year > this_year + 1)
@@ -236,18 +311,27 @@ def transform_salaries(staged: pd.DataFrame, raw: pd.DataFrame, source: str) -> 
     converted, why = _usd_or_reason(local, frame["currency"], rate_year)
     reasons = _first_reason(reasons, why.where(stated_usd.isna()))
     usd = stated_usd.astype("float64").where(stated_usd.notna(), converted)
-    no_pay = pd.Series("no salary figure", index=frame.index).where(usd.isna())
-    reasons = _first_reason(reasons, no_pay)
+    band_min, band_max, why, unread = _band_columns(frame, rate_year)
+    reasons = _first_reason(reasons, why)
+    if pay_required:
+        no_pay = pd.Series("no salary figure", index=frame.index).where(
+            usd.isna() & band_min.isna()
+        )
+        reasons = _first_reason(reasons, no_pay)
     reasons = _first_reason(reasons, _implausible(local.where(local < 0), "salary"))
     reasons = _first_reason(reasons, _implausible(usd, "salary"))
     size = _per_value(frame["company_size"], _upper_or_none)
+    education = _per_value(
+        frame["education"], lambda v: v.strip().lower() if isinstance(v, str) else None
+    )
+    record_id = source + ":" + frame["source_row"].astype("string")
     table = pd.DataFrame(
         {
-            "record_id": source + ":" + frame["source_row"].astype("string"),
+            "record_id": record_id,
             "source": source,
             "year": year,
             "title": title,
-            "role": roles.map_roles(title.fillna("")),
+            "role": _roles(title, frame["role"]),
             "seniority": _codes(frame["seniority"], SENIORITY_CODES, "unknown"),
             "country_code": company_cc,
             "residence_country_code": residence_cc,
@@ -258,13 +342,29 @@ def transform_salaries(staged: pd.DataFrame, raw: pd.DataFrame, source: str) -> 
             "salary_usd": usd,
             "salary_local": local.astype("float64"),
             "currency": _per_value(frame["currency"], _upper_or_none),
+            "salary_min_usd": band_min,
+            "salary_max_usd": band_max,
+            "education": education.where(
+                education.isin(EDUCATION_CODES) | education.isna(), "unknown"
+            ),
+            "publishes_research": _booleans(frame["publishes_research"]),
+            "years_coding": map_unique(frame["years_coding"], bands.years_code),
+            "years_ml": map_unique(frame["years_ml"], bands.years_code),
         }
     )
     bad = reasons.notna()
     rejects = _rejects(
         source, raw, np.flatnonzero(bad.to_numpy()), frame.loc[bad, "source_row"], reasons[bad]
     )
-    return Transformed(table.loc[~bad, columns("salaries")].reset_index(drop=True), rejects)
+    salary_skills, unknown = _salary_skill_rows(record_id[~bad], frame.loc[~bad, "skills"])
+    counts = {NOTE_UNKNOWN_OPTIONS: unknown, NOTE_UNREAD_BANDS: unread}
+    return Transformed(
+        table.loc[~bad, columns("salaries")].reset_index(drop=True),
+        rejects,
+        salary_skills=salary_skills.reset_index(drop=True),
+        notes=notes_of(counts),
+        counts=counts,
+    )
 
 
 def _pay_columns(

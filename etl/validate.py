@@ -15,6 +15,7 @@ import pandera.pandas as pa
 
 from etl.contract import (
     COMPANY_SIZES,
+    EDUCATION_CODES,
     EMPLOYMENT_TYPES,
     PERCENT_UNITS,
     PLACE_TYPES,
@@ -27,6 +28,7 @@ from etl.contract import (
     SOURCE_KINDS,
     SOURCE_STATUSES,
     TABLES,
+    YEARS_CODE_PATTERN,
     columns,
 )
 from etl.errors import ValidationError
@@ -41,6 +43,7 @@ ALLOWED: dict[tuple[str, str], tuple] = {
     ("postings", "salary_period"): SALARY_PERIODS,
     ("postings", "ai_basis"): ("title", "skills"),
     ("salaries", "company_size"): COMPANY_SIZES,
+    ("salaries", "education"): EDUCATION_CODES,
     ("runs", "status"): RUN_STATUSES,
     ("sources", "kind"): SOURCE_KINDS,
     ("sources", "status"): SOURCE_STATUSES,
@@ -51,11 +54,18 @@ FINITE = {("series", "value")}
 POSITIVE = {
     ("salaries", "salary_usd"),
     *(("postings", c) for c in ("salary_min_usd", "salary_max_usd", "salary_usd")),
+    ("salaries", "salary_max_usd"),
+}
+NOT_NEGATIVE = {("salaries", "salary_min_usd")}  # a survey's lowest band starts at $0
+PATTERNS = {
+    ("salaries", "years_coding"): YEARS_CODE_PATTERN,
+    ("salaries", "years_ml"): YEARS_CODE_PATTERN,
 }
 UNIQUE: dict[str, list[str]] = {
     "salaries": ["record_id"],
     "postings": ["posting_id"],
     "posting_skills": ["posting_id", "skill"],
+    "salary_skills": ["record_id", "skill"],
     "runs": ["run_id", "source"],
     "series": ["source", "series", "variant", "place_code", "date"],
     "series_labels": ["source", "series"],
@@ -99,6 +109,10 @@ def _column(table: str, col) -> pa.Column:
         checks.append(pa.Check.gt(0))
     if (table, col.name) in FINITE:
         checks.append(pa.Check(lambda s: np.isfinite(s), error="not a finite number"))
+    if (table, col.name) in NOT_NEGATIVE:
+        checks.append(pa.Check.ge(0))
+    if (table, col.name) in PATTERNS:
+        checks.append(pa.Check.str_matches(PATTERNS[(table, col.name)]))
     if col.sql_type in ("DATE", "TIMESTAMP"):
         latest = pd.Timestamp(date.today()) + pd.Timedelta(days=2)
         checks.append(pa.Check.in_range(MIN_DATE, latest))
@@ -162,12 +176,26 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
                 f"table 'series' has {len(outside)} shares outside 0-100 "
                 f"(e.g. {row['source']} {row['place_code']} {row['date']:%Y-%m-%d}: {row['value']})"
             )
-    if "posting_skills" in out:
-        known = set(out.get("postings", pd.DataFrame({"posting_id": []}))["posting_id"])
-        orphans = out["posting_skills"].loc[~out["posting_skills"]["posting_id"].isin(known)]
+    for child, parent, key in (
+        ("posting_skills", "postings", "posting_id"),
+        ("salary_skills", "salaries", "record_id"),
+    ):
+        if child not in out:
+            continue
+        known = set(out.get(parent, pd.DataFrame({key: []}))[key])
+        orphans = out[child].loc[~out[child][key].isin(known)]
         if len(orphans):
             raise ValidationError(
-                f"table 'posting_skills' has {len(orphans)} rows whose posting_id is not in "
-                f"postings (e.g. {orphans['posting_id'].iloc[0]!r})"
+                f"table {child!r} has {len(orphans)} rows whose {key} is not in "
+                f"{parent} (e.g. {orphans[key].iloc[0]!r})"
+            )
+    salaries = out.get("salaries")
+    if salaries is not None and len(salaries):
+        upside_down = salaries["salary_max_usd"] < salaries["salary_min_usd"]
+        if upside_down.fillna(False).any():
+            first = salaries.loc[upside_down.fillna(False), "record_id"].iloc[0]
+            raise ValidationError(
+                f"table 'salaries' has {int(upside_down.sum())} pay bands whose upper edge is "
+                f"below the lower one (e.g. {first!r})"
             )
     return out

@@ -154,8 +154,11 @@ def _build_gazetteer(words_path: Path) -> _Gazetteer:
         gaz.countries.setdefault(_key(info["name"]), code)
     gaz.countries["kosovo"] = "XK"
     gaz.codes2.add("XK")
-    for alias, code in (words.get("country_aliases") or {}).items():
-        gaz.countries[_key(str(alias))] = str(code)
+    for section in ("country_aliases", "former_country_names"):
+        for alias, code in (words.get(section) or {}).items():
+            gaz.countries[_key(str(alias))] = str(code)
+    # withdrawn codes (CS, AN...) that pycountry's or geonames' old names still point to
+    gaz.countries = {k: v for k, v in gaz.countries.items() if v in gaz.codes2}
     for code, info in geo.get_us_states().items():
         gaz.us_states[_key(code)] = code
         gaz.us_states[_key(info["name"])] = code

@@ -17,6 +17,7 @@ import yaml
 
 from etl.config import data_dir
 from etl.contract import AI_ROLES
+from etl.normalise.files import load_yaml
 from etl.normalise.memo import TitleMemo
 
 OTHER = "Other"
@@ -82,7 +83,7 @@ def _parse(raw: object, name: str) -> RoleRules:
 @lru_cache(maxsize=8)
 def _load(path: Path) -> RoleRules:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ValueError(f"role rules not found: {path}") from None
     except yaml.YAMLError as exc:

@@ -17,6 +17,7 @@ import yaml
 
 from etl.config import data_dir
 from etl.contract import SENIORITY_CODES
+from etl.normalise.files import load_yaml
 from etl.normalise.memo import TitleMemo
 
 UNKNOWN = "unknown"
@@ -47,7 +48,7 @@ def _compile(patterns: object, where: str) -> re.Pattern[str]:
 @lru_cache(maxsize=8)
 def _load(path: Path) -> tuple[SeniorityLevel, ...]:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ValueError(f"seniority words not found: {path}") from None
     except yaml.YAMLError as exc:

@@ -29,6 +29,7 @@ import pandas as pd
 import yaml
 
 from etl.config import data_dir
+from etl.normalise.files import load_yaml
 
 # Characters that may stand right before a word (the automaton keys start with one of them).
 _BEFORE = " ([{/,;:\"'`*•·|-–—&!?+<>=~…‘“”’#"
@@ -148,7 +149,7 @@ def _parse(raw: object, name: str) -> SkillTaxonomy:
 @lru_cache(maxsize=8)
 def _load(path: Path) -> SkillTaxonomy:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ValueError(f"skills taxonomy not found: {path}") from None
     except yaml.YAMLError as exc:
