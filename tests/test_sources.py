@@ -45,7 +45,7 @@ def test_api_sources_default_to_accumulate():
 
 def test_fixture_sources_need_only_yaml():
     names = [s["name"] for s in load_sources(FIXTURES / "sources")]
-    assert names == ["board_csv", "survey_gz", "hr_xlsx", "feed_json"]
+    assert names == ["board_csv", "survey_gz", "hr_xlsx", "feed_json", "wide_survey_2019"]
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,13 @@ def test_select_keeps_order_and_refuses_unknown_names():
 def test_sources_table_has_one_row_per_source_with_the_contract_columns():
     table = sources_table(load_sources(FIXTURES / "sources"))
     assert list(table.columns) == columns("sources")
-    assert table["name"].tolist() == ["board_csv", "survey_gz", "hr_xlsx", "feed_json"]
+    assert table["name"].tolist() == [
+        "board_csv",
+        "survey_gz",
+        "hr_xlsx",
+        "feed_json",
+        "wide_survey_2019",
+    ]
     assert table["description"].isna().all()
 
 
