@@ -45,7 +45,8 @@ class Transformed:
     notes: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     dedupe: pd.DataFrame | None = None
-    salary_skills: pd.DataFrame | None = None
+    # keyword-only: subclasses (series.SeriesTransformed) add positional fields after dedupe
+    salary_skills: pd.DataFrame | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
