@@ -21,7 +21,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard.queries import store as store_queries  # noqa: E402
 from dashboard.stats import honesty  # noqa: E402
-from dashboard.ui import sidebar  # noqa: E402
+from dashboard.ui import currency, sidebar  # noqa: E402
 from dashboard.ui.context import CTX_KEY, DEMO_BANNER, Context  # noqa: E402
 from etl.config import store_path  # noqa: E402
 from etl.store import StoreError, store_version  # noqa: E402
@@ -33,7 +33,9 @@ PAGES = (  # (page: routes/<page>.py runs views/<page>/, and /<page> is its URL)
     ("skills", "Skills", ":material/construction:"),
     ("compare", "Compare roles", ":material/compare_arrows:"),
     ("fit", "Where do you fit?", ":material/person_search:"),
+    ("offer", "Is this offer good?", ":material/price_check:"),
     ("data", "Data", ":material/database:"),
+    ("about", "About the data", ":material/info:"),
 )
 
 
@@ -65,6 +67,7 @@ def main() -> None:
         no_store(path, f"The store at `{path}` cannot be read: {str(exc).splitlines()[0]}")
         return
     filters = sidebar.render(options)
+    currency.picker()
     st.session_state[CTX_KEY] = Context(store, version, filters, options, meta)
     if meta.get("kind") == "demo":
         st.warning(DEMO_BANNER, icon=":material/science:")

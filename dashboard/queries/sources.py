@@ -6,6 +6,7 @@ import pandas as pd
 
 from dashboard.queries.filters import Filters
 from dashboard.queries.store import Params, cached, check, fetch, where
+from dashboard.stats.export import to_csv_bytes
 
 DOWNLOAD_CAP = 20_000
 PREVIEW_ROWS = 1_000
@@ -19,6 +20,13 @@ PREVIEW_COLUMNS: dict[str, tuple[str, ...]] = {
         "country_code",
         "remote",
         "salary_usd",
+        # the advertised pay as stated and the conversion used (schema 3)
+        "salary_min_local",
+        "salary_max_local",
+        "currency",
+        "salary_period",
+        "usd_rate",
+        "rate_date",
         "source",
     ),
     "salaries": (
@@ -171,4 +179,4 @@ def download_csv(
 ) -> bytes:
     """Every column of up to ``cap`` newest rows of the selection as CSV (not cached: on click)."""
     rows, _ = filtered_rows.__wrapped__(store, version, f, table, cap)  # type: ignore[attr-defined]
-    return rows.to_csv(index=False).encode()
+    return to_csv_bytes(rows)

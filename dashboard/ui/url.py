@@ -32,7 +32,12 @@ _LIST_KEYS: dict[str, str] = {
     "source": "sources",
 }
 URL_KEYS: tuple[str, ...] = (*_LIST_KEYS, "years", "months")
-PAGE_KEYS: tuple[str, ...] = ("skill", "a", "b")
+PAGE_KEYS: tuple[str, ...] = (
+    "skill", "a", "b",  # Where do you fit?, Compare
+    "cur",  # the pay currency (dashboard/ui/currency.py)
+    "ma", "mb",  # Skills: the skill movers' periods
+    "pay", "pay_cur", "per", "orole", "olevel", "oplace",  # Is this offer good? (on Share only)
+)  # fmt: skip
 """Keys a page reads and writes itself (see the module docstring); never global filter keys."""
 
 

@@ -10,6 +10,7 @@ from dashboard.ui import charts
 from dashboard.ui.context import Context, empty_state
 from dashboard.ui.sidebar import country_name
 from dashboard.views.demand.ai_share import ai_share_section
+from dashboard.views.demand.lifetime import lifetime_section
 
 
 def _sources_note(ctx: Context) -> None:
@@ -116,6 +117,7 @@ def render(ctx: Context) -> None:
             )
 
     ai_share_section(ctx)
+    lifetime_section(ctx)
 
     st.subheader("Salary-survey records per year (not postings)")
     st.caption("A separate series: survey respondents per work year, not job postings.")

@@ -18,6 +18,7 @@ from dashboard.stats.honesty import median_reason, thresholds
 from dashboard.stats.premium import describe
 from dashboard.ui import charts
 from dashboard.ui.context import Context, empty_state
+from dashboard.ui.download import chart_csv
 from dashboard.views.compare import URL_KEYS
 from etl.normalise.skills import load_taxonomy
 
@@ -191,6 +192,7 @@ def render(ctx: Context) -> None:
                 top=12,
             )
         )
+        chart_csv(ranked.head(12), "role coverage by your skills", key="csv-fit-coverage")
     st.dataframe(ranking_table(cov, _role_pay(ctx)), hide_index=True, height="content")
     best = fit.best_roles(cov, 2)
     if not best:

@@ -10,6 +10,7 @@ from dashboard.stats.format import count, money
 from dashboard.stats.honesty import median_reason
 from dashboard.ui import charts
 from dashboard.ui.context import Context, empty_state
+from dashboard.ui.download import chart_csv
 
 
 def render(ctx: Context) -> None:
@@ -39,6 +40,8 @@ def render(ctx: Context) -> None:
                     top=10,
                 )
             )
+            chart_csv(by_role.nlargest(10, "n").rename(columns={"value": "role"}),
+                      "top roles by postings", key="csv-overview-roles")  # fmt: skip
     with right:
         if skills.empty:
             empty_state("skills in postings", ctx.filters)
@@ -55,6 +58,7 @@ def render(ctx: Context) -> None:
                     top=10,
                 )
             )
+            chart_csv(skills, "top skills asked for", key="csv-overview-skills")
 
     cols = metrics.columns(4)
     cols[0].metric(

@@ -10,6 +10,7 @@ from dashboard.stats.format import count, money
 from dashboard.stats.honesty import mask_quantiles, median_reason
 from dashboard.ui import charts
 from dashboard.ui.context import Context, empty_state
+from dashboard.ui.download import chart_csv
 from etl.contract import SENIORITY_CODES
 
 KINDS = {
@@ -50,6 +51,7 @@ def _section(ctx: Context, kind: str, unit: str, by: str, what: str) -> None:
     shown = mask_quantiles(q, unit)
     if shown["p50"].notna().any():
         st.plotly_chart(charts.box_from_quantiles(shown, by, what, ctx.label, unit))
+        chart_csv(shown.assign(pay=kind, currency="USD"), what, key=f"csv-salary-{by}")
     st.dataframe(percentile_table(q, by, unit), hide_index=True)
 
 

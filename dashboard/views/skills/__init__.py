@@ -7,6 +7,8 @@ import streamlit as st
 from dashboard import queries
 from dashboard.ui import charts
 from dashboard.ui.context import Context, empty_state
+from dashboard.ui.download import chart_csv
+from dashboard.views.skills.movers import movers_section
 from dashboard.views.skills.premium import premium_section
 
 
@@ -30,6 +32,7 @@ def render(ctx: Context) -> None:
             top=top_n,
         )
     )
+    chart_csv(top, "top skills by share of postings", key="csv-skills-top")
 
     by_role = queries.skills.skill_shares_by_role(*ctx.key, top_n)
     st.plotly_chart(
@@ -42,6 +45,7 @@ def render(ctx: Context) -> None:
             ctx.label,
         )
     )
+    chart_csv(by_role, "skill share by role", key="csv-skills-heatmap")
 
     skills = top["skill"].tolist()
     chosen = st.multiselect("Skill trend for", skills, default=skills[:3], key="skills_trend")
@@ -76,4 +80,6 @@ def render(ctx: Context) -> None:
                 kind="percent",
             )
         )
+        chart_csv(co.assign(with_skill=anchor), f"skills with {anchor}", key="csv-skills-co")
     premium_section(ctx, skills)
+    movers_section(ctx)

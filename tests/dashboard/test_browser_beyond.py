@@ -1,0 +1,99 @@
+"""The offer checker, skill movers, pay currency and About page in Debian's Chromium, at 1440 px
+and 390 px. Screenshots land in tests/screenshots/ for a person to look at."""
+
+from __future__ import annotations
+
+import pytest
+from browser_pages import SHOTS
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = {"wide": 1440, "phone": 390}
+
+
+def settle(page, timeout: int = 120_000) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the run is over; the Skills page's premiums take a while on a busy machine."""
+    page.wait_for_timeout(500)
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
+    )
+
+
+def _open(browser, url: str, width: int, height: int = 2400):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(url)
+    page.wait_for_selector("h1", timeout=120_000)
+    settle(page)
+    return page
+
+
+@pytest.mark.parametrize("size", list(WIDTHS))
+def test_the_offer_page_places_a_typed_offer_and_keeps_it_out_of_the_url(
+    browser, app_url: str, size: str
+) -> None:
+    page = _open(browser, f"{app_url}/offer", WIDTHS[size])
+    try:
+        box = page.get_by_label("Offered pay (gross)")
+        box.fill("150000")
+        box.press("Enter")
+        page.wait_for_selector("[data-testid='stMetricValue']", timeout=120_000)
+        page.wait_for_selector(".js-plotly-plot", timeout=120_000)
+        settle(page)
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"offer_{size}.png"), full_page=True)
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert "pay=" not in page.url, "typed values reach the URL only on Share"
+        assert page.locator("[data-testid='stDownloadButton']").count() == 1
+        page.get_by_role("button", name="Share: put these inputs in the address bar").click()
+        page.wait_for_url("**pay=150000**", timeout=120_000)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("size", list(WIDTHS))
+def test_skill_movers_draw_with_their_noise_screen_and_download(
+    browser, app_url: str, size: str
+) -> None:
+    page = _open(browser, f"{app_url}/skills", WIDTHS[size], height=6000)
+    try:
+        page.get_by_role("heading", name="Skill movers").wait_for(timeout=120_000)
+        visible = page.locator("[data-testid='stDownloadButton'] button").filter(visible=True)
+        visible.first.wait_for(timeout=120_000)
+        settle(page)
+        assert page.get_by_text("How the noise screen works").first.is_visible()
+        assert page.locator("[data-testid='stException']").count() == 0
+        button = visible.last
+        button.scroll_into_view_if_needed()
+        with page.expect_download() as download:
+            button.click()
+        assert download.value.suggested_filename.startswith("skill-movers")
+        page.screenshot(path=str(SHOTS / f"skills_movers_{size}.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def test_the_pay_currency_is_kept_in_the_url_across_pages(browser, app_url: str) -> None:
+    page = _open(browser, f"{app_url}/offer?cur=EUR", 1440)
+    try:
+        assert "cur=EUR" in page.url
+        page.get_by_role("link", name="Salary").first.click()
+        page.wait_for_selector(".js-plotly-plot", timeout=120_000)
+        settle(page)
+        assert "cur=EUR" in page.url
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("size", list(WIDTHS))
+def test_the_about_page_shows_sources_coverage_and_definitions(
+    browser, app_url: str, size: str
+) -> None:
+    page = _open(browser, f"{app_url}/about", WIDTHS[size], height=5000)
+    try:
+        page.wait_for_selector(".js-plotly-plot", timeout=120_000)
+        settle(page)
+        assert page.get_by_role("heading", name="Metric definitions").is_visible()
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.screenshot(path=str(SHOTS / f"about_{size}.png"), full_page=True)
+    finally:
+        page.close()
