@@ -17,11 +17,10 @@ from functools import lru_cache
 
 import pandas as pd
 
+from dashboard.stats.format import money as format_money
 from etl.normalise.pay import usd_rates
 
 DEFAULT_CURRENCY = "USD"
-
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
 
 
 @lru_cache(maxsize=1)
@@ -96,11 +95,5 @@ def convert_columns(
 
 
 def money(value: float, currency: str) -> str:
-    """'€123k', 'PLN 450k', '$1.2M' — a pay figure in its currency, rounded for reading."""
-    if value is None or pd.isna(value):
-        return "—"
-    sign = "-" if value < 0 else ""
-    v = abs(float(value))
-    text = f"{v / 1e6:.1f}M" if v >= 1e6 else f"{v / 1e3:.0f}k" if v >= 1e4 else f"{v:,.0f}"
-    symbol = _SYMBOLS.get(currency)
-    return f"{sign}{symbol}{text}" if symbol else f"{sign}{currency} {text}"
+    """'€123k', 'PLN 450k', '$1.23M' — a pay figure in its currency (dashboard.stats.format)."""
+    return format_money(value, currency=currency)

@@ -17,10 +17,20 @@ def _missing(value: object) -> bool:
         return True
 
 
-def money(value: float | None, missing: str = "—") -> str:
-    """USD amount, compact: 152000 -> "$152k", 1250000 -> "$1.25M", 950 -> "$950"."""
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+"""Currency symbols written before an amount; other currencies are written as 'PLN 450k'."""
+
+
+def money(value: float | None, missing: str = "—", currency: str = "USD") -> str:
+    """Amount, compact: 152000 -> "$152k", 1250000 -> "$1.25M", 950 -> "$950"; in another
+    currency "€152k" or "PLN 450k" (dashboard/stats/currency.py converts)."""
     if _missing(value):
         return missing
+    if currency != "USD":
+        text = money(value, missing)
+        sign = "-" if text.startswith("-") else ""
+        symbol = SYMBOLS.get(currency, f"{currency} ")
+        return sign + symbol + text.lstrip("-").removeprefix("$")
     v = float(value)  # type: ignore[arg-type]
     sign = "-" if v < 0 else ""
     v = abs(v)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from dashboard.stats.format import count, money, percent
+from dashboard.stats.format import SYMBOLS, count, money, percent
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -45,8 +45,10 @@ def _finish(fig: go.Figure, what: str, selection: str, height: int = 420) -> go.
     return fig
 
 
-def _fmt(values: pd.Series, kind: str) -> list[str]:
-    f = {"money": money, "percent": percent, "count": count}[kind]
+def _fmt(values: pd.Series, kind: str, currency: str = "USD") -> list[str]:
+    if kind == "money":
+        return [money(v, currency=currency) for v in values]
+    f = {"percent": percent, "count": count}[kind]
     return [f(v) for v in values]
 
 
@@ -82,9 +84,10 @@ def lines_over_time(
     selection: str,
     y_label: str,
     kind: str = "count",
+    currency: str = "USD",
 ) -> go.Figure:
-    """One line per ``color`` value over ``x`` (months or years)."""
-    data = df.assign(_label=_fmt(df[y], kind))
+    """One line per ``color`` value over ``x`` (months or years); money in ``currency``."""
+    data = df.assign(_label=_fmt(df[y], kind, currency))
     fig = _px().line(data, x=x, y=y, color=color, markers=True, custom_data=["_label"])
     name = "%{fullData.name}: " if color else ""
     fig.update_traces(hovertemplate=f"{name}%{{customdata[0]}}<br>%{{x}}<extra></extra>")
@@ -93,7 +96,7 @@ def lines_over_time(
     if kind == "percent":
         fig.update_yaxes(tickformat=".0%")
     elif kind == "money":
-        fig.update_yaxes(tickprefix="$", tickformat="~s")
+        fig.update_yaxes(tickprefix=SYMBOLS.get(currency, ""), tickformat="~s")
     return _finish(fig, what, selection)
 
 
@@ -159,13 +162,23 @@ def choropleth(df: pd.DataFrame, what: str, selection: str) -> go.Figure:
 
 
 def box_from_quantiles(
-    df: pd.DataFrame, group: str, what: str, selection: str, unit: str = "records"
+    df: pd.DataFrame,
+    group: str,
+    what: str,
+    selection: str,
+    unit: str = "records",
+    currency: str = "USD",
 ) -> go.Figure:
     """Box per group from SQL quantiles: box p25–p75, line at the median, whiskers p10–p90.
 
-    Groups whose quantiles the honesty policy hid are left out (the table says why).
+    Groups whose quantiles the honesty policy hid are left out (the table says why). The figures
+    are in ``currency`` (already converted by the caller).
     """
     go = _go()
+
+    def m(value: float) -> str:
+        return money(value, currency=currency)
+
     data = df.dropna(subset=["p25", "p50", "p75"])
     if group != "year":
         data = data.sort_values("p50")
@@ -198,13 +211,15 @@ def box_from_quantiles(
                 marker={"size": 1, "opacity": 0},
                 showlegend=False,
                 hovertemplate=(
-                    f"<b>{label}</b><br>median {money(row.p50)}<br>p25–p75 {money(row.p25)}–"
-                    f"{money(row.p75)}<br>p10–p90 {money(row.p10)}–{money(row.p90)}"
+                    f"<b>{label}</b><br>median {m(row.p50)}<br>p25–p75 {m(row.p25)}–"
+                    f"{m(row.p75)}<br>p10–p90 {m(row.p10)}–{m(row.p90)}"
                     f"<br>n = {count(row.n)} {unit}<extra></extra>"
                 ),
             )
         )
-    fig.update_yaxes(title_text=USD, tickprefix="$", tickformat="~s")
+    fig.update_yaxes(
+        title_text=f"{currency} per year", tickprefix=SYMBOLS.get(currency, ""), tickformat="~s"
+    )
     fig.update_xaxes(title_text="")
     return _finish(fig, f"{what} (box p25–p75, whiskers p10–p90)", selection)
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import queries
+from dashboard.stats import currency
+from dashboard.stats.currency import DEFAULT_CURRENCY, convert_columns
 from dashboard.stats.format import count, money
 from dashboard.stats.honesty import mask_quantiles, median_reason
 from dashboard.ui import charts
+from dashboard.ui import currency as currency_ui
 from dashboard.ui.context import Context, empty_state
 from dashboard.ui.download import chart_csv
 from etl.contract import SENIORITY_CODES
@@ -19,7 +24,27 @@ KINDS = {
 }
 
 
-def percentile_table(q: pd.DataFrame, group: str, unit: str) -> pd.DataFrame:
+QUANTILES = ["p10", "p25", "p50", "p75", "p90"]
+
+
+def _rate_day(ctx: Context, kind: str) -> int | date | None:
+    """The date an aggregate over the selection is converted at: its latest survey year (-> 1
+    July) or the first day of its latest posting month."""
+    if kind == "survey":
+        years = ctx.filters.years or (ctx.options.years[-1:] * 2 if ctx.options.years else None)
+        return int(years[1]) if years else None
+    months = ctx.filters.months or (ctx.options.months[-1:] * 2 if ctx.options.months else None)
+    return date.fromisoformat(months[1] + "-01") if months else None
+
+
+def _in_currency(q: pd.DataFrame, cur: str, on: int | date | pd.Series | None) -> pd.DataFrame:
+    """The quantile columns of ``q`` in ``cur`` (ECB rate at ``on``); USD as it is."""
+    if cur == DEFAULT_CURRENCY:
+        return q
+    return convert_columns(q, QUANTILES, cur, on)
+
+
+def percentile_table(q: pd.DataFrame, group: str, unit: str, cur: str = "USD") -> pd.DataFrame:
     """Formatted p10…p90 with n; hidden cells show "—" and the note says why."""
     masked = mask_quantiles(q, unit)
     out = pd.DataFrame(
@@ -29,7 +54,7 @@ def percentile_table(q: pd.DataFrame, group: str, unit: str) -> pd.DataFrame:
         }
     )
     for col in ("p10", "p25", "p50", "p75", "p90"):
-        out["median" if col == "p50" else col] = [money(v) for v in masked[col]]
+        out["median" if col == "p50" else col] = [money(v, currency=cur) for v in masked[col]]
     out["note"] = masked["note"]
     return out
 
@@ -42,7 +67,9 @@ def _order(q: pd.DataFrame, col: str) -> pd.DataFrame:
 
 
 def _section(ctx: Context, kind: str, unit: str, by: str, what: str) -> None:
+    cur = currency_ui.current()
     q = _order(queries.pay.salary_quantiles(*ctx.key, kind, (by,)).dropna(subset=[by]), by)
+    q = _in_currency(q, cur, _rate_day(ctx, kind))
     if by == "country_code":
         q = q.sort_values("n", ascending=False).head(20)
     if q.empty:
@@ -50,9 +77,9 @@ def _section(ctx: Context, kind: str, unit: str, by: str, what: str) -> None:
         return
     shown = mask_quantiles(q, unit)
     if shown["p50"].notna().any():
-        st.plotly_chart(charts.box_from_quantiles(shown, by, what, ctx.label, unit))
-        chart_csv(shown.assign(pay=kind, currency="USD"), what, key=f"csv-salary-{by}")
-    st.dataframe(percentile_table(q, by, unit), hide_index=True)
+        st.plotly_chart(charts.box_from_quantiles(shown, by, what, ctx.label, unit, cur))
+        chart_csv(shown.assign(pay=kind, currency=cur), what, key=f"csv-salary-{by}")
+    st.dataframe(percentile_table(q, by, unit, cur), hide_index=True)
 
 
 def render(ctx: Context) -> None:
@@ -65,11 +92,21 @@ def render(ctx: Context) -> None:
         empty_state(f"salary {unit}", ctx.filters)
         return
     why = median_reason(n, unit)
+    cur = currency_ui.current()
+    day = _rate_day(ctx, kind)
+    total = _in_currency(total, cur, day)
     st.metric(
         f"Median, {label.split(' (')[0].lower()}",
-        "hidden" if why else money(total["p50"].iloc[0]),
-        help=why or f"{count(n)} {unit}; annual gross USD.",
+        "hidden" if why else money(total["p50"].iloc[0], currency=cur),
+        help=why or f"{count(n)} {unit}; annual gross {cur}.",
     )
+    if cur != DEFAULT_CURRENCY and "rate_date" in total:
+        rate = currency.rate(cur, day)
+        st.caption(
+            f"In {cur} (sidebar: Pay currency) at the ECB reference rate of {rate.date:%Y-%m-%d}, "
+            f"1 USD = {rate.per_usd:,.4g} {cur}, the latest date of the selection; the trend by "
+            "year uses each year's 1 July rate. Not adjusted for purchasing power."
+        )
     if kind == "advertised":
         st.caption(
             "Advertised pay is the mid-point of the posted range, annualised (hourly ×2080), "
@@ -85,7 +122,8 @@ def render(ctx: Context) -> None:
     with tabs[3]:
         _section(ctx, kind, unit, "country_code", "Annual pay by country (top 20 by n)")
     with tabs[4]:
-        trend = mask_quantiles(queries.pay.salary_quantiles(*ctx.key, kind, ("year",)), unit)
+        trend = queries.pay.salary_quantiles(*ctx.key, kind, ("year",))
+        trend = mask_quantiles(_in_currency(trend, cur, trend["year"].astype("int64")), unit)
         shown = trend.dropna(subset=["p50"])
         if shown.empty:
             empty_state(f"salary {unit} with enough data per year", ctx.filters)
@@ -106,8 +144,10 @@ def render(ctx: Context) -> None:
                     "stat",
                     "Annual pay by year (median and quartiles)",
                     ctx.label,
-                    "USD per year",
+                    f"{cur} per year",
                     kind="money",
+                    currency=cur,
                 )
             )
-        st.dataframe(percentile_table(trend.drop(columns=["note"]), "year", unit), hide_index=True)
+        table = percentile_table(trend.drop(columns=["note"]), "year", unit, cur)
+        st.dataframe(table, hide_index=True)

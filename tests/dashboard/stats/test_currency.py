@@ -71,6 +71,6 @@ def test_only_currencies_still_quoted_are_offered_usd_first():
 
 def test_money_is_short_and_names_the_currency():
     assert money(123_456, "EUR") == "€123k"
-    assert money(1_234_567, "USD") == "$1.2M"
+    assert money(1_234_567, "USD") == "$1.23M"
     assert money(450_000, "PLN") == "PLN 450k"
     assert money(math.nan, "USD") == "—"

@@ -186,3 +186,22 @@ def test_the_about_page_lists_sources_coverage_biases_and_every_metric(
     for metric in about_notes()["metrics"].values():
         assert metric["name"] in subs
     assert any("Licence and attribution" in m.value for m in at.markdown)
+
+
+def test_the_salary_page_shows_pay_in_the_chosen_currency_at_the_datas_date(
+    demo_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard.queries import pay
+    from dashboard.queries.filters import Filters
+
+    at = _app(demo_store, monkeypatch, cur="EUR")
+    at.switch_page("routes/salary.py").run()
+    _ok(at)
+    total = pay.salary_quantiles(
+        str(demo_store), store_version(demo_store), Filters(), "survey", ()
+    )
+    rate = currency.rate("EUR", 2025)  # the demo survey's latest work year -> 1 July 2025
+    assert at.metric[0].value == currency.money(total["p50"].iloc[0] * rate.per_usd, "EUR")
+    assert any("ECB reference rate of 2025-07-01" in c.value for c in at.caption)
+    table = next(d.value for d in at.dataframe if "Role" in d.value.columns)
+    assert table["median"].str.startswith("€").any()
