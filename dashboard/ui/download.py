@@ -3,7 +3,8 @@
 Every chart calls ``chart_csv`` right after drawing, with the exact rows it drew. The helper adds
 a ``source`` column when the rows lack one and says in the file name what it holds. The bytes are
 built by dashboard.stats.export.to_csv_bytes, the one CSV builder of the app (formula-like text is
-neutralised there). ``about_link`` is the "what this means" link for a chart's caption.
+neutralised there), and a caption under it links to the About the data page. Pages that add a
+chart call it too (Demand and Compare charts do not yet). ``about_link`` is that link alone.
 """
 
 from __future__ import annotations
@@ -33,9 +34,15 @@ def chart_rows(rows: pd.DataFrame, source: str | None = None) -> pd.DataFrame:
 
 
 def chart_csv(
-    rows: pd.DataFrame, what: str, *, source: str | None = None, key: str | None = None
+    rows: pd.DataFrame,
+    what: str,
+    *,
+    source: str | None = None,
+    key: str | None = None,
+    metric: str | None = None,
 ) -> None:
-    """A small "Download these numbers (CSV)" button for the chart just drawn.
+    """A small "Download these numbers (CSV)" button for the chart just drawn, and a link to the
+    About the data page (at ``metric``'s definition when given).
 
     ``rows``: the exact rows the chart drew, with their n; ``what``: the chart's subject (used
     for the file name and the widget key). Nothing is built when there are no rows.
@@ -52,6 +59,7 @@ def chart_csv(
         icon=":material/download:",
         help="The rows drawn in this chart, with their n and source.",
     )
+    st.caption(about_link(metric, "Sources and definitions behind this chart"))
 
 
 def about_link(metric: str | None = None, text: str = "What these numbers mean") -> str:

@@ -58,7 +58,9 @@ def lifetime_section(ctx: Context) -> None:
         ),
         key="lifetime_pay_chart",
     )
-    chart_csv(shown, f"live postings by {label.lower()}", key="csv-lifetime")
+    chart_csv(
+        shown, f"live postings by {label.lower()}", key="csv-lifetime", metric="share_states_pay"
+    )
     num = st.column_config.NumberColumn
     st.dataframe(
         shown,

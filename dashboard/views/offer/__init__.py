@@ -137,7 +137,7 @@ def render(ctx: Context) -> None:
     if rows:
         table = pd.DataFrame(rows)
         st.plotly_chart(offer_figure(table, cur), key="offer_chart")
-        chart_csv(table, "offer position", key="csv-offer")
+        chart_csv(table, "offer position", key="csv-offer", metric="offer_percentile")
     _share(values)
 
 

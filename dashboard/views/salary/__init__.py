@@ -78,7 +78,9 @@ def _section(ctx: Context, kind: str, unit: str, by: str, what: str) -> None:
     shown = mask_quantiles(q, unit)
     if shown["p50"].notna().any():
         st.plotly_chart(charts.box_from_quantiles(shown, by, what, ctx.label, unit, cur))
-        chart_csv(shown.assign(pay=kind, currency=cur), what, key=f"csv-salary-{by}")
+        chart_csv(
+            shown.assign(pay=kind, currency=cur), what, key=f"csv-salary-{by}", metric=f"{kind}_pay"
+        )
     st.dataframe(percentile_table(q, by, unit, cur), hide_index=True)
 
 
@@ -148,6 +150,12 @@ def render(ctx: Context) -> None:
                     kind="money",
                     currency=cur,
                 )
+            )
+            chart_csv(
+                shown.assign(pay=kind, currency=cur),
+                "annual pay by year",
+                key="csv-salary-year",
+                metric=f"{kind}_pay",
             )
         table = percentile_table(trend.drop(columns=["note"]), "year", unit, cur)
         st.dataframe(table, hide_index=True)

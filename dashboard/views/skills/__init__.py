@@ -32,7 +32,7 @@ def render(ctx: Context) -> None:
             top=top_n,
         )
     )
-    chart_csv(top, "top skills by share of postings", key="csv-skills-top")
+    chart_csv(top, "top skills by share of postings", key="csv-skills-top", metric="skill_share")
 
     by_role = queries.skills.skill_shares_by_role(*ctx.key, top_n)
     st.plotly_chart(
@@ -45,7 +45,7 @@ def render(ctx: Context) -> None:
             ctx.label,
         )
     )
-    chart_csv(by_role, "skill share by role", key="csv-skills-heatmap")
+    chart_csv(by_role, "skill share by role", key="csv-skills-heatmap", metric="skill_share")
 
     skills = top["skill"].tolist()
     chosen = st.multiselect("Skill trend for", skills, default=skills[:3], key="skills_trend")
@@ -63,6 +63,7 @@ def render(ctx: Context) -> None:
                 kind="percent",
             )
         )
+        chart_csv(trend, "skill share by month", key="csv-skills-trend", metric="skill_share")
 
     anchor = st.selectbox("Skills that go with", skills, key="skills_anchor")
     co = queries.skills.cooccurring(*ctx.key, anchor, 15)

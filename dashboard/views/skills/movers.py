@@ -123,7 +123,13 @@ def movers_section(ctx: Context) -> None:
                 "q": st.column_config.NumberColumn("Adjusted p (q)", format="%.2g"),
             },
         )
-        chart_csv(table.assign(role=group), what, source=_sources(ctx), key="csv-movers")
+        chart_csv(
+            table.assign(role=group),
+            what,
+            source=_sources(ctx),
+            key="csv-movers",
+            metric="skill_movers",
+        )
     new, gone = top[movers.NEW], top[movers.VANISHED]
     cols = st.columns(2)
     cols[0].markdown(f"**New in {b_txt}** (absent in {a_txt})")
