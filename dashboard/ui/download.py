@@ -58,6 +58,7 @@ def chart_csv(
         key=key or f"csv-{slug}",
         icon=":material/download:",
         help="The rows drawn in this chart, with their n and source.",
+        on_click="ignore",  # a download needs no rerun
     )
     st.caption(about_link(metric, "Sources and definitions behind this chart"))
 
