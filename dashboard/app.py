@@ -23,6 +23,7 @@ from dashboard.queries import store as store_queries  # noqa: E402
 from dashboard.stats import honesty  # noqa: E402
 from dashboard.ui import currency, sidebar  # noqa: E402
 from dashboard.ui.context import CTX_KEY, DEMO_BANNER, Context  # noqa: E402
+from dashboard.ui.freshness import data_as_of_line  # noqa: E402
 from etl.config import store_path  # noqa: E402
 from etl.store import StoreError, store_version  # noqa: E402
 
@@ -71,8 +72,7 @@ def main() -> None:
     st.session_state[CTX_KEY] = Context(store, version, filters, options, meta)
     if meta.get("kind") == "demo":
         st.warning(DEMO_BANNER, icon=":material/science:")
-    built = meta.get("built_at", "unknown").replace("T", " ").replace("Z", " UTC")
-    st.caption(f"Data as of {built} · {meta.get('kind', 'unknown')} store")
+    st.caption(data_as_of_line(store, version, meta))
     nav = st.navigation(
         [
             st.Page(f"routes/{p}.py", title=t, icon=i, default=(k == 0))

@@ -70,6 +70,18 @@ def _load_aggregates(path: Path) -> dict[str, str | None]:
     }
 
 
+def aggregate_names() -> dict[str, str]:
+    """Codes of places that are groups of countries (data/places.yaml) -> their names."""
+    path = config.data_dir() / "places.yaml"
+    if not path.exists():
+        return {}
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {
+        str(code).upper(): str((spec or {}).get("name") or code)
+        for code, spec in (doc.get("aggregates") or {}).items()
+    }
+
+
 def aggregate_places() -> dict[str, str | None]:
     """Codes of places that are groups of countries (data/places.yaml) -> their region."""
     return _load_aggregates(config.data_dir() / "places.yaml")

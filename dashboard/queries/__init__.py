@@ -21,6 +21,6 @@ Queries may use dashboard.stats (the premiums are computed inside a cached query
 UI or the views (import-linter contracts in pyproject.toml).
 """
 
-from dashboard.queries import demand, overview, pay, skills, sources, store
+from dashboard.queries import demand, overview, pay, series, skills, sources, store
 
-__all__ = ["demand", "overview", "pay", "skills", "sources", "store"]
+__all__ = ["demand", "overview", "pay", "series", "skills", "sources", "store"]

@@ -6,8 +6,9 @@ Two kinds of keys live in it:
 - the global filters (``URL_KEYS``), owned by this module and the sidebar, which rewrites them on
   every run;
 - page-owned keys (``PAGE_KEYS``), read and written by the page they belong to (``skill`` by
-  "Where do you fit?", ``a`` and ``b`` by Compare roles). The filters leave them alone: they are
-  neither parsed, nor reported as unknown, nor dropped. A page that adds a key declares it there.
+  "Where do you fit?", ``a`` and ``b`` by Compare roles, ``freq`` by Demand). The filters leave
+  them alone: they are neither parsed, nor reported as unknown, nor dropped. A page that adds a
+  key declares it there.
 
 Any other key is reported as ignored and dropped from the address. Pure functions only.
 """
@@ -34,6 +35,7 @@ _LIST_KEYS: dict[str, str] = {
 URL_KEYS: tuple[str, ...] = (*_LIST_KEYS, "years", "months")
 PAGE_KEYS: tuple[str, ...] = (
     "skill", "a", "b",  # Where do you fit?, Compare
+    "freq",  # Demand: daily values of the long-run series
     "cur",  # the pay currency (dashboard/ui/currency.py)
     "ma", "mb",  # Skills: the skill movers' periods
     "pay", "pay_cur", "per", "orole", "olevel", "oplace",  # Is this offer good? (on Share only)

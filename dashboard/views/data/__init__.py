@@ -8,6 +8,7 @@ from dashboard import queries
 from dashboard.stats.format import count, percent
 from dashboard.ui.context import Context
 from dashboard.ui.refresh_panel import render_refresh_panel
+from dashboard.views.data.series_sources import series_sources_section
 
 
 def render(ctx: Context) -> None:
@@ -33,6 +34,8 @@ def render(ctx: Context) -> None:
                 f"{row.license or 'license not stated'}): "
                 f"{row.description or 'no description'}"
             )
+
+    series_sources_section(ctx)
 
     st.subheader("Last refresh")
     runs = queries.sources.runs_table(ctx.store, ctx.version)

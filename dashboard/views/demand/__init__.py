@@ -10,7 +10,9 @@ from dashboard.ui import charts
 from dashboard.ui.context import Context, empty_state
 from dashboard.ui.sidebar import country_name
 from dashboard.views.demand.ai_share import ai_share_section
+from dashboard.views.demand.coverage import posting_coverage_note
 from dashboard.views.demand.lifetime import lifetime_section
+from dashboard.views.demand.long_view import long_view_section
 
 
 def _sources_note(ctx: Context) -> None:
@@ -28,6 +30,7 @@ def _sources_note(ctx: Context) -> None:
 
 def render(ctx: Context) -> None:
     st.title("Demand")
+    long_view_section(ctx)
     _sources_note(ctx)
     monthly = queries.demand.postings_by_month(*ctx.key)
     if monthly.empty:
@@ -53,6 +56,7 @@ def render(ctx: Context) -> None:
                 kind="percent" if share else "count",
             )
         )
+        posting_coverage_note(ctx)
 
         by_country = queries.demand.postings_by_country(*ctx.key)
         left, right = st.columns([3, 2])

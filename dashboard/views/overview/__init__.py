@@ -11,10 +11,12 @@ from dashboard.stats.honesty import median_reason
 from dashboard.ui import charts
 from dashboard.ui.context import Context, empty_state
 from dashboard.ui.download import chart_csv
+from dashboard.views.overview.series_headline import series_headline
 
 
 def render(ctx: Context) -> None:
     st.title("AI job market — overview")
+    series_headline(ctx)
     h = queries.overview.headline(*ctx.key)
     if not h["postings"] and not h["salaries"]:
         empty_state("postings or salary records", ctx.filters)
