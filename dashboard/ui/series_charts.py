@@ -74,5 +74,6 @@ def series_figure(
         height=420,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         legend_title_text="",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0},  # phones keep the plot
     )
     return fig
