@@ -1,7 +1,8 @@
 """The "About the data" page: the reviewed notes (data/about.yaml) and what the store covers.
 
-The coverage map is rows per source and month (postings, from the ``posting_counts`` cube) or year
-(salary records), for the whole store: the sidebar filters do not apply to it.
+The coverage map is rows per source and year — postings (from the ``posting_counts`` cube), salary
+records, and series values (daily observations of aggregate series) — for the whole store: the
+sidebar filters do not apply to it.
 """
 
 from __future__ import annotations
@@ -28,16 +29,19 @@ def about_notes(path: Path | None = None) -> dict:
 
 @cached
 def coverage(store: str, version: str) -> pd.DataFrame:
-    """source, kind ('postings' or 'salary records'), period ('YYYY-MM' or 'YYYY'), rows."""
+    """source, kind ('postings', 'salary records' or 'series values'), period ('YYYY'), rows."""
     return fetch(
         store,
         version,
         """
-        SELECT source, 'postings' AS kind, strftime(month, '%Y-%m') AS period,
+        SELECT source, 'postings' AS kind, CAST(year(month) AS VARCHAR) AS period,
                CAST(sum(postings) AS BIGINT) AS rows
         FROM posting_counts GROUP BY ALL
         UNION ALL
         SELECT source, 'salary records', CAST(year AS VARCHAR), count(*) FROM salaries GROUP BY ALL
+        UNION ALL
+        SELECT source, 'series values', CAST(year(date) AS VARCHAR), count(*) FROM series
+        GROUP BY ALL
         ORDER BY kind, source, period
         """,
     )

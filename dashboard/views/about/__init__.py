@@ -13,7 +13,7 @@ from dashboard.ui.download import chart_csv
 
 
 def _coverage_figure(cov: pd.DataFrame):  # type: ignore[no-untyped-def]
-    """Time x source heatmap of rows (log colour: a 30k scrape and a 4-posting board both show)."""
+    """Year x source heatmap of rows (log colour: a 30k scrape and a 4-posting board both show)."""
     import numpy as np
     import plotly.graph_objects as go
 
@@ -38,7 +38,7 @@ def _coverage_figure(cov: pd.DataFrame):  # type: ignore[no-untyped-def]
         height=120 + 34 * len(grid.index),
         margin={"l": 10, "r": 10, "t": 50, "b": 40},
     )
-    fig.update_xaxes(type="category", title_text="Month (postings) or year (salary records)")
+    fig.update_xaxes(type="category", title_text="Year")
     return fig
 
 

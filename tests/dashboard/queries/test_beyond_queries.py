@@ -87,6 +87,7 @@ def test_coverage_counts_rows_per_source_and_period(demo_store: Path) -> None:
         demo_store, "SELECT (SELECT count(*) FROM postings) p, (SELECT count(*) FROM salaries) s"
     )
     assert kinds["postings"] == n["p"].iloc[0] and kinds["salary records"] == n["s"].iloc[0]
+    assert cov["period"].str.fullmatch(r"\d{4}").all()  # one column per year
     notes = about.about_notes()
     assert {"postings", "skill_movers", "offer_percentile", "days_online"} <= set(notes["metrics"])
 
