@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import queries
+from dashboard.stats.export import neutralise_formulas
 from dashboard.stats.format import count, percent
 from dashboard.ui.context import Context
 from dashboard.ui.refresh_panel import render_refresh_panel
@@ -47,14 +48,14 @@ def render(ctx: Context) -> None:
             f"Last run `{last['run_id']}` started {last['started_at']:%Y-%m-%d %H:%M} UTC; "
             f"statuses: {', '.join(sorted(set(runs[runs['run_id'] == last['run_id']]['status'])))}."
         )
-        st.dataframe(runs, hide_index=True)
+        st.dataframe(neutralise_formulas(runs), hide_index=True)
 
     st.subheader("Rejected rows")
     rej = queries.sources.reject_reasons(ctx.store, ctx.version)
     if rej.empty:
         st.caption("No rows were rejected.")
     else:
-        st.dataframe(rej, hide_index=True)
+        st.dataframe(neutralise_formulas(rej), hide_index=True)
 
     st.subheader("Role mapping coverage")
     roles, other = queries.sources.role_coverage(*ctx.key)
@@ -70,7 +71,7 @@ def render(ctx: Context) -> None:
         left.dataframe(roles.assign(share=[percent(s) for s in roles["share"]]), hide_index=True)
         if not other.empty:
             right.markdown("Most frequent titles mapped to **Other**")
-            right.dataframe(other, hide_index=True)
+            right.dataframe(neutralise_formulas(other), hide_index=True)
 
     st.subheader("Download the filtered data")
     table = st.radio("Table", ["postings", "salaries"], horizontal=True, key="dl_table")
@@ -94,6 +95,6 @@ def render(ctx: Context) -> None:
     if not rows.empty:
         shown = "" if total <= len(rows) else f"; the newest {count(len(rows))} are shown"
         st.caption(f"{count(total)} {table} match the filters{shown}.")
-        st.dataframe(rows, hide_index=True)
+        st.dataframe(neutralise_formulas(rows), hide_index=True)  # toolbar CSV: safe
     st.divider()
     render_refresh_panel(ctx.store)

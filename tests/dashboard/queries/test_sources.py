@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pandas as pd
@@ -41,3 +42,23 @@ def test_filtered_rows_are_capped_and_report_the_full_count(store: tuple[str, st
     rows, total = sources.filtered_rows(*store, Filters(), "postings", cap=3)
     assert total == 10 and len(rows) == 3
     assert rows["posted_date"].iloc[0] == pd.Timestamp(date(2024, 1, 2))
+
+
+def test_the_download_neutralises_formulas_from_source_text(tmp_path) -> None:
+    """Titles and companies are source text: a spreadsheet opening the Data page's CSV must not
+    run them (OWASP CSV injection), yet each value stays readable after its leading quote."""
+    from tiny_stores import SKILLS, postings_full
+
+    from etl.store import publish, store_version
+
+    hostile = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "@SUM(1+1)",
+               "-2+3", "\tTab", "\rReturn", "Data Scientist"]  # fmt: skip
+    p = postings_full().head(len(hostile)).copy()
+    p["title"] = hostile
+    p["company"] = "=1+1"
+    out = publish({"postings": p, "posting_skills": SKILLS}, tmp_path / "jobs.duckdb")
+    csv = sources.download_csv(str(out), store_version(out), Filters(), "postings")
+    back = pd.read_csv(io.BytesIO(csv), dtype=str, keep_default_na=False)
+    assert sorted(back["title"]) == sorted(["'" + t for t in hostile[:-1]] + ["Data Scientist"])
+    assert set(back["company"]) == {"'=1+1"}
+    assert len(back) == len(hostile)  # a CR inside a title did not split its row
