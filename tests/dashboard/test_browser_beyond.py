@@ -80,6 +80,8 @@ def test_the_pay_currency_is_kept_in_the_url_across_pages(browser, app_url: str)
         page.wait_for_selector(".js-plotly-plot", timeout=120_000)
         settle(page)
         assert "cur=EUR" in page.url
+        assert page.get_by_text("In EUR (sidebar: Pay currency)").first.is_visible()
+        page.screenshot(path=str(SHOTS / "salary_eur.png"), full_page=True)
     finally:
         page.close()
 
