@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import time
 import uuid
 from collections.abc import Iterator
@@ -18,29 +19,31 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from etl import config
+from etl.build import BuildPlan, build_store, count_rows, previous_rows
 from etl.contract import TABLES
+from etl.engine import Engine, SourceParts, transform_file, write_frames
 from etl.errors import SourceError, ValidationError
 from etl.extract import locate, read_source_file
 from etl.http import source_budget
-from etl.merge import accumulate, combine, rows_of, skills_of
-from etl.parallel import transform_frame
+from etl.merge import accumulate
 from etl.series import FILE_COLUMN, file_entries, labels_table, transform_series
 from etl.sources import load_sources, select, sources_table
 from etl.staging import STAGED_POSTING_COLUMNS
-from etl.store import StoreError, publish, read_tables, refresh_lock
-from etl.transform import Transformed, transform_postings
+from etl.store import StoreError, read_meta, read_tables, refresh_lock
+from etl.transform import transform_postings
 from etl.validate import validate_tables
 
-DATA_TABLES = ("salaries", "postings", "series", "series_labels", "rejects")
 ROW_TABLES = {"salaries": "salaries", "postings": "postings", "series": "series"}
 """The table each source kind loads its rows into."""
 STEPS = ("read", "stage", "normalise", "merge")
+REASON_NUMBERS = re.compile(r"'[^']*'|\d[\d,.]*")  # what reason_pattern generalises
 
 
 @dataclass
@@ -72,6 +75,7 @@ class RefreshReport:
     published: bool = False
     message: str = ""
     lock_cleared: str | None = None
+    engine: str = "in-process"
 
     @property
     def loaded_any(self) -> bool:
@@ -92,14 +96,19 @@ def _one_line(exc: BaseException) -> str:
 
 def reason_pattern(reason: str) -> str:
     """A reject reason with its numbers and quoted values generalised, for the summary."""
-    return re.sub(r"'[^']*'|\d[\d,.]*", "…", reason)
+    return REASON_NUMBERS.sub("…", reason)
 
 
-def _top_reasons(rejects: pd.DataFrame, n: int = 3) -> list[tuple[str, int]]:
-    if rejects.empty:
+def _top_reasons(files: list[Path], n: int = 3) -> list[tuple[str, int]]:
+    """The ``n`` commonest reject reasons (generalised by reason_pattern) in rejects parts."""
+    if not files:
         return []
-    counts = rejects["reason"].astype(str).map(reason_pattern).value_counts().head(n)
-    return [(str(k), int(v)) for k, v in counts.items()]
+    pattern = REASON_NUMBERS.pattern.replace("'", "''")
+    rows = duckdb.execute(
+        f"SELECT regexp_replace(reason, '{pattern}', '…', 'g') AS r, count(*) AS n "
+        f"FROM read_parquet({_paths(files)}) GROUP BY r ORDER BY n DESC, r LIMIT {int(n)}"
+    ).fetchall()
+    return [(str(k), int(v)) for k, v in rows]
 
 
 class ProgressFile:
@@ -137,14 +146,16 @@ class ProgressFile:
         os.replace(tmp, self.path)
 
 
-def _read_file_source(source: dict, mirror: Path | None, advance) -> tuple[Transformed, int]:
+def _read_file_source(
+    source: dict, mirror: Path | None, folder: Path, engine: Engine, advance
+) -> SourceParts:
     path = locate(source, mirror, config.data_dir() / "raw")
     raw = read_source_file(source, path)
     advance()
     advance()
-    # staged and transformed in row chunks on every core (etl/parallel.py): same result
-    result = transform_frame(raw, source)
-    return result, len(raw)
+    # staged and transformed in row chunks, on Dask when it is large (etl/engine.py): the parts
+    # hold the single-frame result
+    return transform_file(raw, source, folder, engine)
 
 
 def _read_api_source(source: dict, mirror: Path | None, today: date, advance):
@@ -210,19 +221,16 @@ def _bars(enabled: bool) -> Iterator[Progress | None]:
         yield progress
 
 
-def _previous(out: Path) -> dict[str, pd.DataFrame]:
-    """The previous store's tables ({} when there is none, it is unreadable, or it is a demo)."""
+def _previous(out: Path) -> Path | None:
+    """The previous store to keep rows from (None when there is none, it is unreadable, or it
+    is a demo)."""
     try:
-        tables = read_tables(out)
+        meta = read_meta(out)
     except StoreError:
-        return {}
-    meta = tables.get("meta")
-    if (
-        meta is not None
-        and dict(zip(meta["key"], meta["value"], strict=True)).get("kind") == "demo"
-    ):
-        return {}
-    return tables
+        return None
+    if not meta or meta.get("kind") == "demo":
+        return None
+    return out
 
 
 def refresh(
@@ -263,22 +271,21 @@ def _run(report, configured, chosen, mirror, progress, tracker) -> None:
     previous = _previous(report.out)
     today = report.started_at.date()
     names = {s["name"] for s in configured}
-    parts: dict[str, list[pd.DataFrame]] = {
-        n: [] for n in (*DATA_TABLES, "posting_skills", "salary_skills")
-    }
-    chosen_names = {s["name"] for s in chosen}
-    for name in DATA_TABLES:  # rows of sources not refreshed this time stay as they were
-        table = previous.get(name)
-        if table is not None and not table.empty:
-            parts[name].append(table[table["source"].isin(names - chosen_names)])
-    if previous.get("posting_skills") is not None and parts["postings"]:
-        parts["posting_skills"].append(
-            skills_of(previous["posting_skills"], parts["postings"][0]["posting_id"])
-        )
-    if previous.get("salary_skills") is not None and parts["salaries"]:
-        parts["salary_skills"].append(
-            skills_of(previous["salary_skills"], parts["salaries"][0]["record_id"], "salary_skills")
-        )
+    work = report.out.with_name(f".{report.out.name}.parts.{os.getpid()}.tmp")
+    shutil.rmtree(work, ignore_errors=True)
+    # rows of sources not refreshed this time stay as they were
+    plan = BuildPlan(previous=previous, keep=names - {s["name"] for s in chosen})
+    plan.scratch = work / "_duckdb"
+    try:
+        with Engine() as engine:
+            _each_source(report, chosen, mirror, today, progress, tracker, plan, work, engine)
+            report.engine = engine.name
+        _build(report, configured, plan, mirror)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _each_source(report, chosen, mirror, today, progress, tracker, plan, work, engine) -> None:
     with _bars(progress) as bars:
         for source in chosen:
             result = SourceResult(source["name"], source["kind"])
@@ -297,8 +304,9 @@ def _run(report, configured, chosen, mirror, progress, tracker) -> None:
 
             tracker.update(source["name"], status="running")
             t0 = time.monotonic()
+            folder = work / source["name"]
             with source_budget(source, notify=note):  # bounds the time spent on the network
-                _refresh_source(source, mirror, today, previous, parts, result, advance)
+                _refresh_source(source, mirror, today, plan, folder, engine, result, advance)
             result.seconds = time.monotonic() - t0
             result.finished_at = datetime.now(UTC)
             if bars is not None:
@@ -311,20 +319,21 @@ def _run(report, configured, chosen, mirror, progress, tracker) -> None:
                 rows_rejected=result.rows_rejected,
                 message=result.message,
             )
-    if not report.loaded_any and not previous:
+
+
+def _build(report, configured, plan: BuildPlan, mirror: Path | None) -> None:
+    if not report.loaded_any and plan.previous is None:
         report.message = "no source could be loaded and there is no store yet: nothing published"
         return
-    tables = combine(parts)
-    tables["runs"] = _runs(previous.get("runs"), report)
-    tables["sources"] = sources_table(configured)
+    old_runs = read_tables(plan.previous, ("runs",)).get("runs") if plan.previous else None
+    frames = {"runs": _runs(old_runs, report), "sources": sources_table(configured)}
     try:
-        valid = validate_tables(tables)
+        plan.frames = validate_tables(frames)
+        origin = _origin_meta(mirror) if report.loaded_any else _kept_origin(plan.previous)
+        build_store(report.out, plan, meta={"run_id": report.run_id, **origin}, kind="real")
     except ValidationError as exc:
         report.message = f"nothing published: {exc}"
         return
-    try:
-        origin = _origin_meta(mirror) if report.loaded_any else _kept_origin(previous)
-        publish(valid, report.out, meta={"run_id": report.run_id, **origin}, kind="real")
     except Exception as exc:  # disk full, DuckDB error: the old store stays
         report.message = f"nothing published: {_one_line(exc)}"
         return
@@ -348,88 +357,110 @@ def _origin_meta(mirror: Path | None) -> dict[str, str]:
     return {"origin": "mirror", "mirror": str(Path(mirror).resolve())}
 
 
-def _kept_origin(previous: dict[str, pd.DataFrame]) -> dict[str, str]:
+def _kept_origin(previous: Path | None) -> dict[str, str]:
     """The previous store's origin, for a run that loaded nothing and so kept all its rows."""
-    meta = previous.get("meta")
-    if meta is None:
-        return {}
-    values = dict(zip(meta["key"], meta["value"], strict=True))
+    values = read_meta(previous) if previous is not None else {}
     return {k: values[k] for k in ("origin", "mirror") if k in values}
 
 
-def _refresh_source(source, mirror, today, previous, parts, result, advance) -> None:
+def _refresh_source(source, mirror, today, plan, folder, engine, result, advance) -> None:
     name = source["name"]
     repeats = 0
-    labels = None
     try:
         if source["kind"] == "series":
-            transformed, read, labels = _read_series_source(source, mirror, today, advance)
+            parts, read = _series_parts(source, mirror, today, plan, folder, advance)
+            coverage = None
         elif source["format"] == "api":
-            transformed, read, repeats = _read_api_source(source, mirror, today, advance)
+            found = _api_parts(source, mirror, today, plan, folder, advance)
+            parts, read, repeats, coverage = found
         else:
-            transformed, read = _read_file_source(source, mirror, advance)
+            parts = _read_file_source(source, mirror, folder, engine, advance)
+            read, coverage = parts.rows, _role_coverage(parts, source)
         advance("merge")
     except SourceError as exc:
-        _keep_previous(source, previous, parts, result, _one_line(exc))
+        _keep_previous(source, plan, result, _one_line(exc))
         return
     except Exception as exc:
-        _keep_previous(source, previous, parts, result, f"{type(exc).__name__}: {_one_line(exc)}")
+        _keep_previous(source, plan, result, f"{type(exc).__name__}: {_one_line(exc)}")
         return
     if read == 0 and source["format"] == "api":
-        _keep_previous(source, previous, parts, result, "nothing to read (no target to follow)")
+        _keep_previous(source, plan, result, "nothing to read (no target to follow)")
         result.status = "skipped"
         return
-    table_name = ROW_TABLES[source["kind"]]
-    if source["kind"] == "series":
-        parts["series_labels"].append(
-            labels
-            if labels is not None
-            else rows_of(previous.get("series_labels"), name, "series_labels")
-        )
-    table, skills = transformed.table, transformed.posting_skills
-    if source.get("merge") == "accumulate" and table_name == "postings":
-        old = rows_of(previous.get("postings"), name, "postings")
-        old_skills = skills_of(previous.get("posting_skills"), old["posting_id"])
-        table, skills = accumulate(old, table, old_skills, skills)
-    parts[table_name].append(table)
-    if skills is not None:
-        parts["posting_skills"].append(skills)
-    if transformed.salary_skills is not None:
-        parts["salary_skills"].append(transformed.salary_skills)
-    parts["rejects"].append(transformed.rejects)
+    for table in parts.tables():
+        plan.add_parts(table, parts.files(table))
     result.status = "ok"
     result.rows_read = read
-    result.rows_loaded = len(transformed.table)
-    result.rows_rejected = len(transformed.rejects) + repeats
+    result.rows_loaded = parts.loaded
+    result.rows_rejected = parts.rejected + repeats
     if result.rows_loaded + result.rows_rejected != read:  # pragma: no cover - a bug guard
         raise AssertionError(f"{name}: rows loaded + rejected != rows read")
-    result.top_reasons = _top_reasons(transformed.rejects)
-    if "role" in transformed.table:
-        roles = transformed.table["role"]
-        result.role_coverage = float((roles != "Other").mean()) if len(roles) else None
+    result.top_reasons = _top_reasons(parts.files("rejects"))
+    result.role_coverage = coverage
     bits = [f"loaded {result.rows_loaded:,} of {read:,} rows"]
     if result.rows_rejected:
         bits.append(f"{result.rows_rejected:,} rejected")
-    bits += transformed.notes
+    bits += parts.notes
     result.message = "; ".join(bits)
 
 
-def _keep_previous(source, previous, parts, result, reason: str) -> None:
-    name = source["name"]
-    kept = 0
-    for table in DATA_TABLES:
-        rows = rows_of(previous.get(table), name, table)
-        if table in ROW_TABLES:
-            kept += len(rows)
-        parts[table].append(rows)
-        if table == "postings":
-            parts["posting_skills"].append(
-                skills_of(previous.get("posting_skills"), rows["posting_id"])
-            )
-        if table == "salaries":
-            parts["salary_skills"].append(
-                skills_of(previous.get("salary_skills"), rows["record_id"], "salary_skills")
-            )
+def _api_parts(source, mirror, today, plan, folder, advance):
+    """An API source transformed in this process (small), merged with its previous rows when it
+    accumulates, and written as parts like a file source's."""
+    transformed, read, repeats = _read_api_source(source, mirror, today, advance)
+    table, skills = transformed.table, transformed.posting_skills
+    if source.get("merge") == "accumulate":
+        old = previous_rows(plan.previous, "postings", source["name"])
+        old_skills = previous_rows(plan.previous, "posting_skills", source["name"])
+        table, skills = accumulate(old, table, old_skills, skills)
+    parts = write_frames(
+        folder, {"postings": table, "posting_skills": skills, "rejects": transformed.rejects}
+    )
+    parts.loaded, parts.rejected = len(transformed.table), len(transformed.rejects)
+    parts.rows = read
+    parts.extra_notes = list(transformed.notes)
+    roles = transformed.table["role"]
+    coverage = float((roles != "Other").mean()) if len(roles) else None
+    return parts, read, repeats, coverage
+
+
+def _series_parts(source, mirror, today, plan, folder, advance) -> tuple[SourceParts, int]:
+    """A series source transformed in this process (aggregates: small) and written as parts;
+    labels that could not be read this time keep their previous rows."""
+    transformed, read, labels = _read_series_source(source, mirror, today, advance)
+    if labels is None:
+        labels = previous_rows(plan.previous, "series_labels", source["name"])
+    parts = write_frames(
+        folder,
+        {"series": transformed.table, "series_labels": labels, "rejects": transformed.rejects},
+    )
+    parts.rows, parts.loaded, parts.rejected = (
+        read,
+        len(transformed.table),
+        len(transformed.rejects),
+    )
+    parts.extra_notes = list(transformed.notes)
+    return parts, read
+
+
+def _role_coverage(parts: SourceParts, source: dict) -> float | None:
+    """Share of a source's loaded rows whose title maps to a known role (None without rows)."""
+    files = parts.files("salaries" if source["kind"] == "salaries" else "postings")
+    if not files:
+        return None
+    value = duckdb.execute(
+        f"SELECT avg(CAST(role <> 'Other' AS DOUBLE)) FROM read_parquet({_paths(files)})"
+    ).fetchone()[0]
+    return None if value is None else float(value)
+
+
+def _paths(files: list[Path]) -> str:
+    return "[" + ", ".join("'" + str(f).replace("'", "''") + "'" for f in files) + "]"
+
+
+def _keep_previous(source, plan: BuildPlan, result, reason: str) -> None:
+    plan.keep.add(source["name"])
+    kept = count_rows(plan.previous, tuple(ROW_TABLES.values()), source["name"])
     result.status = "kept_previous" if kept else "failed"
     result.message = reason + (f" (kept {kept:,} rows from the previous store)" if kept else "")
 
@@ -459,7 +490,7 @@ def _runs(previous: pd.DataFrame | None, report: RefreshReport) -> pd.DataFrame:
 
 def summary_table(report: RefreshReport) -> Table:
     """The closing summary: per source read, loaded, rejected, top reasons, role coverage, time."""
-    table = Table(title=f"Refresh {report.run_id}", show_lines=False)
+    table = Table(title=f"Refresh {report.run_id} ({report.engine})", show_lines=False)
     for header in ("source", "status", "read", "loaded", "rejected"):
         table.add_column(header, no_wrap=True, justify="left" if header[0] == "s" else "right")
     table.add_column("top reject reasons / message", overflow="fold", min_width=20)

@@ -265,7 +265,7 @@ def _publish(
                 target = sql_string(parquet_tmp / f"{name}.parquet")
                 con.execute(f'COPY "{name}" TO {target} (FORMAT PARQUET)')
             if before is not None:
-                con.execute("DETACH old")
+                con.execute("DETACH DATABASE IF EXISTS old")
             build_marts(con)
             con.execute("CHECKPOINT")
         finally:

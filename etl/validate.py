@@ -176,10 +176,7 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
                 f"table 'series' has {len(outside)} shares outside 0-100 "
                 f"(e.g. {row['source']} {row['place_code']} {row['date']:%Y-%m-%d}: {row['value']})"
             )
-    for child, parent, key in (
-        ("posting_skills", "postings", "posting_id"),
-        ("salary_skills", "salaries", "record_id"),
-    ):
+    for child, (parent, key) in CHILDREN.items():
         if child not in out:
             continue
         known = set(out.get(parent, pd.DataFrame({key: []}))[key])
@@ -199,3 +196,110 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
                 f"below the lower one (e.g. {first!r})"
             )
     return out
+
+
+CHILDREN: dict[str, tuple[str, str]] = {
+    "posting_skills": ("postings", "posting_id"),
+    "salary_skills": ("salaries", "record_id"),
+}
+"""Tables whose rows belong to a row of a parent table: (parent, key). No orphans allowed."""
+
+
+def _sql_literal(value: object) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def sql_checks(table: str) -> list[tuple[str, str, str]]:
+    """The contract's checks of ``table`` as SQL: (column, check name, predicate of a bad row).
+
+    The same rules as ``schema`` (ALLOWED, POSITIVE, dates, nullability), for the store build that
+    checks tables in DuckDB without loading them into pandas (etl/build.py).
+    """
+    checks = []
+    latest = (pd.Timestamp(date.today()) + pd.Timedelta(days=2)).date().isoformat()
+    for col in TABLES[table]:
+        name = f'"{col.name}"'
+        if not col.nullable:
+            checks.append((col.name, "not_nullable", f"{name} IS NULL"))
+        allowed = ALLOWED.get((table, col.name))
+        if allowed:
+            values = ", ".join(_sql_literal(v) for v in allowed)
+            checks.append((col.name, f"isin({list(allowed)})", f"{name} NOT IN ({values})"))
+        if (table, col.name) in POSITIVE:
+            checks.append((col.name, "greater_than(0)", f"{name} <= 0"))
+        if (table, col.name) in FINITE:
+            checks.append((col.name, "not a finite number", f"NOT isfinite({name})"))
+        if col.sql_type in ("DATE", "TIMESTAMP"):
+            low = MIN_DATE.date().isoformat()
+            checks.append(
+                (col.name, f"in_range({low}, {latest})",
+                 f"{name} < DATE '{low}' OR {name} > DATE '{latest}'")
+            )  # fmt: skip
+        if table == "salaries" and col.name == "year":
+            top = date.today().year + 1
+            checks.append(
+                (col.name, f"in_range({MIN_DATE.year}, {top})",
+                 f"{name} < {MIN_DATE.year} OR {name} > {top}")
+            )  # fmt: skip
+    return checks
+
+
+def check_sql(con, table: str, relation: str, parent: str | None = None) -> None:
+    """Raise ValidationError (one line, as validate_tables words it) if the rows of
+    ``relation`` (a view or table on ``con``) break ``table``'s contract; ``parent`` is the
+    relation holding the rows a child table's rows must reference (CHILDREN)."""
+    checks = sql_checks(table)
+    parts = []
+    if checks:
+        counts = ", ".join(f"count_if(({pred}) IS TRUE)" for _, _, pred in checks)
+        found = con.execute(f"SELECT {counts} FROM {relation}").fetchone()
+        for (column, check, pred), n in zip(checks, found, strict=True):
+            if n:
+                examples = con.execute(
+                    f'SELECT DISTINCT "{column}" FROM {relation} WHERE ({pred}) IS TRUE LIMIT 3'
+                ).fetchall()
+                shown = ", ".join(repr(r[0]) for r in examples)
+                parts.append(f"{column}: {check} ({n} rows, e.g. {shown})")
+    key = UNIQUE.get(table)
+    if key:
+        cols = ", ".join(f'"{c}"' for c in key)
+        dupes = con.execute(
+            f"SELECT {cols}, count(*) FROM {relation} GROUP BY ALL HAVING count(*) > 1 LIMIT 3"
+        ).fetchall()
+        if dupes:
+            shown = ", ".join(repr(r[0] if len(key) == 1 else r[:-1]) for r in dupes)
+            parts.append(f"{', '.join(key)}: unique (e.g. {shown})")
+    if parts:
+        raise ValidationError(f"table {table!r} breaks the store contract: " + "; ".join(parts[:5]))
+    if table == "series":
+        units = ", ".join(_sql_literal(u) for u in PERCENT_UNITS)
+        outside = con.execute(
+            f"SELECT count(*), any_value(source || ' ' || place_code || ' ' || "
+            f"strftime(date, '%Y-%m-%d') || ': ' || value) FROM {relation} "
+            f"WHERE unit IN ({units}) AND (value < 0 OR value > 100)"
+        ).fetchone()
+        if outside[0]:
+            raise ValidationError(
+                f"table 'series' has {outside[0]} shares outside 0-100 (e.g. {outside[1]})"
+            )
+    if table == "salaries":
+        upside_down = con.execute(
+            f"SELECT count(*), any_value(record_id) FROM {relation} "
+            "WHERE salary_max_usd < salary_min_usd"
+        ).fetchone()
+        if upside_down[0]:
+            raise ValidationError(
+                f"table 'salaries' has {upside_down[0]} pay bands whose upper edge is "
+                f"below the lower one (e.g. {upside_down[1]!r})"
+            )
+    if table in CHILDREN and parent is not None:
+        parent_table, key = CHILDREN[table]
+        orphans = con.execute(
+            f'SELECT count(*), any_value(s."{key}") FROM {relation} s '
+            f'WHERE NOT EXISTS (SELECT 1 FROM {parent} p WHERE p."{key}" = s."{key}")'
+        ).fetchone()
+        if orphans[0]:
+            raise ValidationError(
+                f"table {table!r} has {orphans[0]} rows whose {key} is not in "
+                f"{parent_table} (e.g. {orphans[1]!r})"
+            )

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import etl.parallel as parallel
+import etl.engine as engine
 import etl.pipeline as pipeline
 from etl.store import RefreshInProgress, read_meta, read_tables, refresh_lock
 
@@ -175,15 +175,15 @@ def test_when_no_source_loads_and_there_is_no_store_nothing_is_published(world):
 def test_a_validation_failure_publishes_nothing(world, monkeypatch):
     world.refresh()
     before = digest(world.store)
-    real = parallel.transform_salaries
+    real = engine.transform_salaries
 
     def broken(*args, **kwargs):
         result = real(*args, **kwargs)
         result.table["seniority"] = "guru"
         return result
 
-    monkeypatch.setenv("AIJOBS_WORKERS", "1")  # file sources are transformed by etl/parallel.py
-    monkeypatch.setattr(parallel, "transform_salaries", broken)
+    monkeypatch.setenv("AIJOBS_WORKERS", "1")  # file sources are transformed by etl/engine.py
+    monkeypatch.setattr(engine, "transform_salaries", broken)
     report = world.refresh()
     assert report.exit_code == 2
     assert "nothing published" in report.message and "seniority" in report.message

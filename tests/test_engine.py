@@ -1,0 +1,179 @@
+"""The chunked transform (etl/engine.py): chunks of a source, in this process or on Dask,
+give the single-frame result."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from etl.engine import Engine, chunk_rows, read_parts, transform_file, worker_count
+from etl.errors import ConfigError
+from etl.sources import staged_columns
+from etl.staging import stage
+from etl.transform import transform_postings, transform_salaries
+from etl.validate import conform
+
+POSTINGS = {
+    "name": "board",
+    "kind": "postings",
+    "columns": {c: c for c in ("id", "title", "company", "location", "country", "posted_date")},
+}
+POSTINGS["columns"]["id"] = "source_id"
+SALARIES = {
+    "name": "survey",
+    "kind": "salaries",
+    "columns": {c: c for c in ("year", "title", "salary_usd", "company_country", "remote")},
+}
+
+
+def posting(i: int, **values) -> dict:
+    row = {"id": None, "title": f"Data Scientist {i}", "company": "Acme", "country": None,
+           "location": "Austin, TX", "posted_date": "2023-04-24 09:51:15"}  # fmt: skip
+    return {**row, **values}
+
+
+def single(raw: pd.DataFrame, source: dict):
+    staged = stage(raw, source, staged_columns(source["kind"]))
+    if source["kind"] == "salaries":
+        return transform_salaries(staged, raw, source["name"])
+    return transform_postings(staged, raw, source["name"])
+
+
+def chunked(raw, source, folder, monkeypatch, rows: int, workers: int = 1):
+    monkeypatch.setenv("AIJOBS_CHUNK_ROWS", str(rows))
+    with Engine(workers=workers) as engine:
+        parts = transform_file(raw, source, folder, engine)
+        used = engine.name
+    result = read_parts(parts)
+    result.engine = used
+    return result
+
+
+def assert_same(a, b, kind: str) -> None:
+    """Equal as the store holds them (contract types; Parquet parts come back typed)."""
+    table = "salaries" if kind == "salaries" else "postings"
+    pd.testing.assert_frame_equal(conform(table, a.table), conform(table, b.table))
+    pd.testing.assert_frame_equal(conform("rejects", a.rejects), conform("rejects", b.rejects))
+    if kind != "salaries":
+        pd.testing.assert_frame_equal(
+            conform("posting_skills", a.posting_skills), conform("posting_skills", b.posting_skills)
+        )
+    assert a.notes == b.notes
+
+
+def test_duplicates_spanning_chunks_are_rejected_as_in_the_whole_frame(tmp_path, monkeypatch):
+    rows = [posting(i) for i in range(8)]
+    rows[5] = posting(1)  # chunk 2 repeats row 2 of chunk 1
+    rows[6] = posting(1)  # ... twice
+    rows[7] = posting(6, title="")  # rejected for its own reason, not as a duplicate
+    raw = pd.DataFrame(rows)
+    result = chunked(raw, POSTINGS, tmp_path, monkeypatch, rows=3)
+    assert_same(result, single(raw, POSTINGS), "postings")
+    assert result.rejects["source_row"].tolist() == [6, 7, 8]
+    assert result.rejects["reason"].tolist()[:2] == ["duplicate of row 2"] * 2
+    assert any("2 duplicate postings dropped" in n for n in result.notes)
+
+
+def test_a_source_id_repeated_in_a_later_chunk_is_a_duplicate(tmp_path, monkeypatch):
+    rows = [posting(i, id=str(i)) for i in range(6)]
+    rows[4] = posting(9, id="0")
+    raw = pd.DataFrame(rows)
+    result = chunked(raw, POSTINGS, tmp_path, monkeypatch, rows=2)
+    assert_same(result, single(raw, POSTINGS), "postings")
+    assert result.rejects["reason"].tolist() == ["duplicate of row 1"]
+
+
+def test_one_missing_id_anywhere_makes_content_the_key_in_every_chunk(tmp_path, monkeypatch):
+    rows = [posting(i, id=str(i)) for i in range(4)] + [posting(1, id=None)]
+    raw = pd.DataFrame(rows)
+    result = chunked(raw, POSTINGS, tmp_path, monkeypatch, rows=2)
+    assert_same(result, single(raw, POSTINGS), "postings")
+    assert result.rejects["reason"].tolist() == ["duplicate of row 2"]
+
+
+def test_a_country_discredited_by_the_whole_source_is_dropped_in_every_chunk(
+    tmp_path, monkeypatch
+):
+    # 21 'Sudan' rows over three chunks: no chunk alone reaches the 20-row threshold
+    rows = [posting(i, country="Sudan") for i in range(21)]
+    rows.append(posting(99, location="Anywhere", country="Sudan"))
+    rows.append(posting(98, location="Anywhere"))
+    raw = pd.DataFrame(rows)
+    result = chunked(raw, POSTINGS, tmp_path, monkeypatch, rows=8)
+    assert_same(result, single(raw, POSTINGS), "postings")
+    assert result.table["country_code"].iloc[-2:].isna().all()
+
+
+def test_salary_chunks_number_rows_across_the_source(tmp_path, monkeypatch):
+    raw = pd.DataFrame(
+        {
+            "year": ["2024", "1990", "2024", "2024", "2023"],
+            "title": ["ML Engineer"] * 5,
+            "salary_usd": ["150000", "100000", "5", "120000", "-1"],
+            "company_country": ["US", "DE", "US", "Atlantis", "FR"],
+            "remote": ["0", "100", "50", "0", "0"],
+        }
+    )
+    result = chunked(raw, SALARIES, tmp_path, monkeypatch, rows=2)
+    assert_same(result, single(raw, SALARIES), "salaries")
+    assert result.table["record_id"].tolist() == ["survey:1"]
+    assert result.rejects["source_row"].tolist() == [2, 3, 4, 5]
+
+
+def test_two_dask_workers_reading_their_own_row_groups_give_the_single_frame_result(
+    tmp_path, monkeypatch
+):
+    rows = [posting(i % 5, country="Sudan" if i % 3 else None) for i in range(12)]
+    rows[11] = posting(3, id="x")  # a repeat in the last chunk of a row of the first
+    raw = pd.DataFrame(rows)
+    result = chunked(raw, POSTINGS, tmp_path, monkeypatch, rows=4, workers=2)
+    assert result.engine == "LocalCluster(2)"
+    assert (tmp_path / "_raw" / "raw.parquet").exists()  # what the workers read
+    assert_same(result, single(raw, POSTINGS), "postings")
+    assert "duplicate of row 4" in result.rejects["reason"].tolist()
+
+
+def test_an_empty_source_gives_empty_tables(tmp_path, monkeypatch):
+    raw = pd.DataFrame({c: pd.Series([], dtype="object") for c in posting(0)})
+    result = chunked(raw, POSTINGS, tmp_path, monkeypatch, rows=3)
+    assert len(result.table) == 0 and len(result.rejects) == 0
+
+
+def test_a_source_of_one_chunk_runs_in_process_even_with_workers(tmp_path, monkeypatch):
+    raw = pd.DataFrame([posting(i) for i in range(3)])
+    result = chunked(raw, POSTINGS, tmp_path, monkeypatch, rows=10, workers=2)
+    assert result.engine == "in-process"
+    assert len(result.table) == 3
+
+
+def test_an_unreachable_scheduler_is_a_one_line_config_error(tmp_path, monkeypatch):
+    import socket
+
+    with socket.socket() as s:  # a free port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    raw = pd.DataFrame([posting(i) for i in range(6)])
+    monkeypatch.setenv("AIJOBS_DASK_SCHEDULER", f"tcp://127.0.0.1:{port}")
+    monkeypatch.setenv("AIJOBS_CHUNK_ROWS", "2")
+    monkeypatch.setenv("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "2s")
+    with pytest.raises(ConfigError, match="cannot reach the Dask scheduler"), Engine() as engine:
+        transform_file(raw, POSTINGS, tmp_path, engine)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1", 1), ("3", 3), (" 2 ", 2)])
+def test_workers_env_var_overrides_the_core_count(monkeypatch, value, expected):
+    monkeypatch.setenv("AIJOBS_WORKERS", value)
+    assert worker_count() == expected
+
+
+def test_a_bad_workers_value_is_a_one_line_error(monkeypatch):
+    monkeypatch.setenv("AIJOBS_WORKERS", "two")
+    with pytest.raises(ValueError, match="AIJOBS_WORKERS"):
+        worker_count()
+
+
+def test_chunk_rows_default_per_kind_and_env_override(monkeypatch):
+    monkeypatch.delenv("AIJOBS_CHUNK_ROWS", raising=False)
+    assert chunk_rows("salaries") > chunk_rows("postings") > 1
+    monkeypatch.setenv("AIJOBS_CHUNK_ROWS", "7")
+    assert chunk_rows("salaries") == 7
