@@ -1,8 +1,9 @@
-"""A benchmark store from the ETL's Parquet parts, published with the real etl.store.publish.
+"""A benchmark store from the ETL's Parquet parts, built as the refresh builds it.
 
 The ETL benchmark (benchmarks/etl_bench.py) already ran every chunk through stage + transform and
-wrote the contract tables as parts; this concatenates them and publishes atomically, exactly as
-the pipeline does, with the sources table from data/sources/.
+wrote the contract tables as parts; this builds the store from them with the refresh's own
+streaming build (etl.build.build_store: DuckDB reads the parts, checks the contract in SQL and
+publishes atomically), with the sources table from data/sources/. No table passes through pandas.
 """
 
 from __future__ import annotations
@@ -13,43 +14,40 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
-
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.rss import peak_rss_mb  # noqa: E402
+from etl.build import BuildPlan, build_store  # noqa: E402
 from etl.sources import load_sources, sources_table  # noqa: E402
-from etl.store import publish  # noqa: E402
+from etl.store import connect  # noqa: E402
+from etl.validate import validate_tables  # noqa: E402
 
 TABLES = ("salaries", "postings", "posting_skills", "rejects")
 
 
-def read_parts(folder: Path) -> pd.DataFrame | None:
-    """Every part-*.parquet under ``folder`` as one frame (None when there is none)."""
-    files = sorted(folder.glob("part-*.parquet"))
-    if not files:
-        return None
-    return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
-
-
-def build_store(parts: list[Path], out: Path) -> dict:
-    """Publish the tables found under each of ``parts`` (one folder per kind) to ``out``."""
+def build(parts: list[Path], out: Path) -> dict:
+    """Build the store at ``out`` from the tables found under each of ``parts`` (one folder
+    per kind, ``<table>/part-*.parquet``)."""
     t0 = time.perf_counter()
-    tables: dict[str, pd.DataFrame] = {}
+    plan = BuildPlan(scratch=out.parent / ".bench_scratch")
     for name in TABLES:
-        frames = [f for f in (read_parts(p / name) for p in parts) if f is not None]
-        if frames:
-            tables[name] = pd.concat(frames, ignore_index=True)
-    tables["sources"] = sources_table(load_sources())
-    rows = {k: len(v) for k, v in tables.items()}
-    t_read = time.perf_counter() - t0
-    publish(tables, out, meta={"run_id": "benchmark"}, kind="real")
+        for folder in parts:
+            plan.add_parts(name, sorted((folder / name).glob("part-*.parquet")))
+    plan.frames = validate_tables({"sources": sources_table(load_sources())})
+    build_store(out, plan, meta={"run_id": "benchmark"}, kind="real")
+    seconds = time.perf_counter() - t0
+    con = connect(out)
+    try:
+        names = (*TABLES, "sources")
+        rows = {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+    finally:
+        con.close()
     return {
         "rows": rows,
-        "read_seconds": round(t_read, 2),
-        "publish_seconds": round(time.perf_counter() - t0 - t_read, 2),
+        "read_seconds": 0.0,
+        "publish_seconds": round(seconds, 2),
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "store_mb": round(out.stat().st_size / 1e6, 1),
     }
@@ -60,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--parts", type=Path, nargs="+", required=True)
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
-    print(json.dumps(build_store(args.parts, args.out)))
+    print(json.dumps(build(args.parts, args.out)))
     return 0
 
 

@@ -13,9 +13,7 @@ keep the sources' raw names and are strings, exactly as etl/extract.py reads the
 from __future__ import annotations
 
 import json
-import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -220,60 +218,6 @@ def iter_chunks(path: Path, columns: list[str] | None = None):
     for i in range(pf.num_row_groups):
         table = pf.read_row_group(i, columns=columns)
         yield table.to_pandas(types_mapper=None).astype("object").where(lambda d: d.notna(), None)
-
-
-@dataclass(frozen=True)
-class RowGroupSlice:
-    """Rows [start, stop) of one row group of a scale file: a lazy chunk for etl.parallel.
-
-    The worker that transforms it reads it, so only this description is sent to the process,
-    not 200 MB of description text per 100k rows. Rows come back with pandas' ``str`` dtype, as
-    ``pd.read_csv(dtype=str)`` gives the pipeline for a source file.
-    """
-
-    path: str
-    row_group: int
-    start: int
-    stop: int
-    columns: tuple[str, ...] | None = None
-
-    def __len__(self) -> int:
-        return self.stop - self.start
-
-    def load(self) -> pd.DataFrame:
-        table = _row_group(self.path, self.row_group, self.columns)
-        frame = table.slice(self.start, self.stop - self.start).to_pandas()
-        frame.index = pd.RangeIndex(len(frame))
-        return frame
-
-
-_LAST: dict[tuple, pa.Table] = {}
-
-
-def _row_group(path: str, row_group: int, columns: tuple[str, ...] | None) -> pa.Table:
-    """The decoded row group, kept while the slices of it are read (one at a time per process)."""
-    key = (path, row_group, columns)
-    if key not in _LAST:
-        _LAST.clear()
-        cols = list(columns) if columns is not None else None
-        _LAST[key] = pq.ParquetFile(path).read_row_group(row_group, columns=cols)
-    return _LAST[key]
-
-
-def lazy_chunks(path: Path, workers: int, columns: list[str] | None = None) -> list[RowGroupSlice]:
-    """The file as lazy chunks: whole row groups, or slices of them when there are fewer row
-    groups than 2 x ``workers`` (so a 100k file still keeps every worker busy)."""
-    meta = pq.ParquetFile(path).metadata
-    groups = meta.num_row_groups
-    pieces = max(1, math.ceil(2 * workers / max(groups, 1)))
-    out = []
-    for g in range(groups):
-        n = meta.row_group(g).num_rows
-        step = max(1, math.ceil(n / pieces))
-        for start in range(0, n, step):
-            cols = tuple(columns) if columns is not None else None
-            out.append(RowGroupSlice(str(path), g, start, min(n, start + step), cols))
-    return out
 
 
 def text_bytes(path: Path, column: str = "description") -> int:

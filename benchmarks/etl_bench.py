@@ -1,11 +1,13 @@
 """ETL throughput at one size, run in its own process so its peak RSS is its own.
 
 ``python -m benchmarks.etl_bench --kind salaries|postings --file F [--out DIR]`` streams the scale
-file chunk by chunk through the real staging and transform on every core (etl/parallel.py, as
-the refresh does: AIJOBS_WORKERS overrides the process count), times it, times the naive
-baselines on a sample of the same rows, and prints one JSON object. With ``--out`` the contract
-tables of every chunk are written as Parquet parts (for the store). ``peak_rss_mb`` is this
-process; ``worker_peak_rss_mb`` the largest worker process (ru_maxrss of the children).
+file chunk by chunk through the real staging and transform on the refresh's engine
+(etl/engine.py: a Dask LocalCluster of AIJOBS_WORKERS processes, or the cluster at
+AIJOBS_DASK_SCHEDULER), times it, times the naive baselines on a sample of the same rows, and
+prints one JSON object. The workers read their own row groups of the file and write the contract
+tables of every chunk as Parquet parts under ``--out`` (for the store), as in a refresh.
+``peak_rss_mb`` is this process; ``worker_peak_rss_mb`` the largest worker process (ru_maxrss of
+the children, for a LocalCluster).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import copy
 import json
 import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,8 +30,8 @@ if str(ROOT) not in sys.path:
 from benchmarks import baselines, dataset  # noqa: E402
 from benchmarks.dataset import iter_chunks  # noqa: E402
 from benchmarks.rss import peak_rss_mb  # noqa: E402
+from etl.engine import Engine, chunk_rows, parquet_chunks, transform_chunks  # noqa: E402
 from etl.normalise import location, pay, roles, skills  # noqa: E402
-from etl.parallel import transform_source, worker_count  # noqa: E402
 from etl.sources import load_sources, staged_columns  # noqa: E402
 from etl.staging import stage  # noqa: E402
 
@@ -63,17 +66,6 @@ def warm_up() -> float:
     return time.perf_counter() - t0
 
 
-def _write(out: Path | None, i: int, tables: dict[str, pd.DataFrame | None]) -> None:
-    if out is None:
-        return
-    for name, frame in tables.items():
-        if frame is None or frame.empty:
-            continue
-        folder = out / name
-        folder.mkdir(parents=True, exist_ok=True)
-        frame.to_parquet(folder / f"part-{i:05d}.parquet", index=False)
-
-
 def _time(func, *args):
     t0 = time.perf_counter()
     result = func(*args)
@@ -89,9 +81,8 @@ def run(kind: str, file: Path, out: Path | None, sample: int, text_sample: int) 
     """
     source = bench_sources()[kind]
     cols = staged_columns(source["kind"])
-    rows = loaded = rejected = 0
-    workers = worker_count()
-    result: dict = {"kind": kind, "file": str(file), "workers": workers}
+    engine = Engine()
+    result: dict = {"kind": kind, "file": str(file), "workers": engine.workers}
     result["startup_seconds"] = round(warm_up(), 2)
     rss_start = peak_rss_mb()
     # untimed: the naive baselines on the first row group, and the text size (the MB/s divisor)
@@ -99,31 +90,20 @@ def run(kind: str, file: Path, out: Path | None, sample: int, text_sample: int) 
     result.update(_baselines(kind, first, stage(first, source, cols), sample, text_sample))
     del first
     text_chars = dataset.text_bytes(file) if kind == "postings" else 0
+    folder = out or Path(tempfile.mkdtemp(prefix="etl_bench_"))
 
     t_read = time.perf_counter()
-
-    def chunks_of(columns: list[str] | None) -> list:
-        return dataset.lazy_chunks(file, workers, columns)
-
-    for i, done in enumerate(transform_source(chunks_of, source, workers=workers)):
-        rows += len(done.table) + len(done.rejects)
-        loaded += len(done.table)
-        rejected += len(done.rejects)
-        if kind == "salaries":
-            tables = {"salaries": done.table, "rejects": done.rejects}
-        else:
-            tables = {
-                "postings": done.table,
-                "posting_skills": done.posting_skills,
-                "rejects": done.rejects,
-            }
-        _write(out, i, tables)
-        del done, tables
+    with engine:
+        chunks = parquet_chunks(file, chunk_rows(kind), pieces=2 * engine.workers)
+        parts = transform_chunks(engine, chunks, source, folder)
+        result["engine"] = engine.name
     seconds = wall = time.perf_counter() - t_read
+    rows = parts.rows
     result.update(
         rows=rows,
-        loaded=loaded,
-        rejected=rejected,
+        loaded=parts.loaded,
+        rejected=parts.rejected,
+        chunks=len(chunks),
         seconds=round(seconds, 3),
         wall_seconds=round(wall, 3),
         rows_per_s=round(rows / seconds, 1) if seconds else None,

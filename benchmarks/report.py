@@ -222,9 +222,10 @@ def render(
         summary_table(results),
         "",
         "Columns: ETL figures stream the scale files through the pipeline's chunked transform "
-        "(`etl.parallel.transform_source`: real `etl.staging.stage` + `etl.transform` on a pool "
-        "of worker processes that read their own row groups; reading, the pool's start-up and "
-        "the whole-source duplicate and country passes are inside the time); one-time start-up "
+        "(`etl.engine.transform_chunks`: real `etl.staging.stage` + `etl.transform` on the "
+        "engine named in the detail, a Dask LocalCluster of worker processes that read their own "
+        "row groups and write Parquet parts; reading, the cluster's start-up and the "
+        "whole-source duplicate and country passes are inside the time); one-time start-up "
         "of the parent (gazetteer, ECB rates, taxonomies) is excluded and listed below. Postings "
         "take their skills from the "
         "description text (every row goes through extraction). Naive baselines run on a sample "
@@ -251,12 +252,15 @@ def render(
             if e:
                 bits.append(
                     f"{kind}: {e['rows']:,} rows ({e['loaded']:,} loaded, {e['rejected']:,} "
-                    f"rejected) in {e['seconds']:.1f} s + {e['startup_seconds']:.1f} s start-up"
+                    f"rejected) in {e['seconds']:.1f} s + {e['startup_seconds']:.1f} s start-up, "
+                    f"engine {e.get('engine', 'process pool')}, "
+                    f"largest worker peak RSS {_num(e.get('worker_peak_rss_mb'))} MB"
                 )
         if r.get("store"):
             st = r["store"]
-            bits.append(f"store: {st['store_mb']:,.0f} MB, peak RSS {st['peak_rss_mb']:,.0f} MB, "
-                        f"rows {st['rows']}")  # fmt: skip
+            bits.append(f"store: {st['store_mb']:,.0f} MB, built in "
+                        f"{st.get('publish_seconds', 0):.1f} s, peak RSS "
+                        f"{st['peak_rss_mb']:,.0f} MB, rows {st['rows']}")  # fmt: skip
         if r.get("browser"):
             b = r["browser"]
             bits.append(

@@ -173,26 +173,3 @@ def test_memory_growth_falls_back_to_the_smallest_size_without_10m() -> None:
     }
     lines = "\n".join(report.targets(results))
     assert re.search(r"MISSED\*\*: salaries ETL peak RSS 500 MB at 100k → 1,500 MB at 1M", lines)
-
-
-def test_lazy_chunks_cover_the_file_once_and_split_few_row_groups(tmp_path: Path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    path = tmp_path / "f.parquet"
-    with pq.ParquetWriter(path, pa.schema([("a", pa.string()), ("b", pa.string())])) as w:
-        for g in range(2):
-            col = [f"{g}-{i}" for i in range(10)]
-            w.write_table(pa.table({"a": col, "b": col}), row_group_size=10)
-    pieces = dataset.lazy_chunks(path, workers=2)  # 2 row groups < 2 x 2 workers: halves
-    assert [(p.row_group, p.start, p.stop) for p in pieces] == [
-        (0, 0, 5), (0, 5, 10), (1, 0, 5), (1, 5, 10)
-    ]  # fmt: skip
-    frames = [p.load() for p in pieces]
-    whole = pd.concat(frames, ignore_index=True)
-    assert whole["a"].tolist() == [f"{g}-{i}" for g in range(2) for i in range(10)]
-    assert all(list(f.index) == list(range(len(f))) for f in frames)
-    assert [len(p) for p in dataset.lazy_chunks(path, workers=1)] == [10, 10]
-    only_a = dataset.lazy_chunks(path, workers=1, columns=["a"])[1].load()
-    assert list(only_a.columns) == ["a"] and only_a["a"].iloc[0] == "1-0"
-    assert dataset.text_bytes(path, "a") == sum(len(x) for x in whole["a"])

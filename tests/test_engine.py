@@ -6,7 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from etl.engine import Engine, chunk_rows, read_parts, transform_file, worker_count
+from etl.engine import (
+    Engine,
+    chunk_rows,
+    parquet_chunks,
+    read_parts,
+    transform_file,
+    worker_count,
+)
 from etl.errors import ConfigError
 from etl.sources import staged_columns
 from etl.staging import stage
@@ -91,9 +98,7 @@ def test_one_missing_id_anywhere_makes_content_the_key_in_every_chunk(tmp_path, 
     assert result.rejects["reason"].tolist() == ["duplicate of row 2"]
 
 
-def test_a_country_discredited_by_the_whole_source_is_dropped_in_every_chunk(
-    tmp_path, monkeypatch
-):
+def test_a_country_discredited_by_the_whole_source_is_dropped_in_every_chunk(tmp_path, monkeypatch):
     # 21 'Sudan' rows over three chunks: no chunk alone reaches the 20-row threshold
     rows = [posting(i, country="Sudan") for i in range(21)]
     rows.append(posting(99, location="Anywhere", country="Sudan"))
@@ -177,3 +182,41 @@ def test_chunk_rows_default_per_kind_and_env_override(monkeypatch):
     assert chunk_rows("salaries") > chunk_rows("postings") > 1
     monkeypatch.setenv("AIJOBS_CHUNK_ROWS", "7")
     assert chunk_rows("salaries") == 7
+
+
+def test_parquet_chunks_cover_the_file_once_with_offsets_and_split_few_row_groups(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "f.parquet"
+    with pq.ParquetWriter(path, pa.schema([("a", pa.string()), ("b", pa.string())])) as w:
+        for g in range(2):
+            col = [f"{g}-{i}" for i in range(10)]
+            w.write_table(pa.table({"a": col, "b": col}), row_group_size=10)
+    pieces = parquet_chunks(path, rows=100, pieces=4)  # 2 row groups < 4 pieces: halves
+    assert [(p.row_group, p.start, p.stop, p.offset) for p in pieces] == [
+        (0, 0, 5, 0), (0, 5, 10, 5), (1, 0, 5, 10), (1, 5, 10, 15)
+    ]  # fmt: skip
+    frames = [p.load() for p in pieces]
+    whole = pd.concat(frames, ignore_index=True)
+    assert whole["a"].tolist() == [f"{g}-{i}" for g in range(2) for i in range(10)]
+    assert all(list(f.index) == list(range(len(f))) for f in frames)
+    assert [len(p) for p in parquet_chunks(path, rows=100)] == [10, 10]
+    assert [len(p) for p in parquet_chunks(path, rows=4)] == [4, 4, 2, 4, 4, 2]
+    only_a = parquet_chunks(path, rows=100, columns=["a"])[1].load()
+    assert list(only_a.columns) == ["a"] and only_a["a"].iloc[0] == "1-0"
+
+
+@pytest.mark.shared_data
+def test_real_postings_in_chunks_equal_the_single_frame_transform(
+    shared_data, tmp_path, monkeypatch
+):
+    from etl.extract import read_source_file
+    from etl.sources import load_sources
+
+    source = {s["name"]: s for s in load_sources()}["data_jobs"]
+    raw = read_source_file(source, shared_data / source["mirror_path"])
+    result = chunked(raw, source, tmp_path, monkeypatch, rows=5_000)
+    whole = single(raw, source)
+    assert_same(result, whole, "postings")
+    assert len(result.table) > 30_000 and len(result.rejects) > 0
