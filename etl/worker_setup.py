@@ -17,5 +17,7 @@ class KnowledgePlugin(WorkerPlugin):
 
     def setup(self, worker: object) -> None:
         from etl.engine import load_knowledge
+        from etl.lifeline import exit_with_parent
 
+        exit_with_parent()  # a LocalCluster's workers end with a killed refresh (etl/lifeline.py)
         load_knowledge()

@@ -130,6 +130,7 @@ def test_the_report_marks_missed_and_met_targets() -> None:
     assert re.search(r"MISSED\*\*: 1M postings ETL 3,000", lines)
     assert re.search(r"MISSED\*\*: 1M worst page p95 250 ms on overview", lines)
     assert re.search(r"met: 1M slowest page ratio vs pandas 10.0×", lines)
+    assert "10M refresh peak RSS: not measured" in lines
     assert re.search(r"MISSED\*\*: 1M filter change 1.50 s", lines)
     table = report.summary_table(results)
     assert table.count("\n") == 2 and "| 1M |" in table
@@ -173,3 +174,19 @@ def test_memory_growth_falls_back_to_the_smallest_size_without_10m() -> None:
     }
     lines = "\n".join(report.targets(results))
     assert re.search(r"MISSED\*\*: salaries ETL peak RSS 500 MB at 100k → 1,500 MB at 1M", lines)
+
+
+def test_refresh_peak_rss_is_the_largest_process_and_is_judged_at_10m() -> None:
+    def size(rows: int, worker: float, store: float) -> dict:
+        return {"postings": {**_etl(rows, 800.0), "worker_peak_rss_mb": worker},
+                "store": {"peak_rss_mb": store}}  # fmt: skip
+
+    results = {"1M": size(1_000_000, 1_500.0, 1_200.0), "10M": size(10_000_000, 1_600.0, 2_000.0)}
+    assert report.refresh_peak_rss(results["1M"]) == 1_500.0
+    lines = "\n".join(report.targets(results))
+    assert re.search(r"met: 10M refresh peak RSS 2,000 MB \(≤ 4,096 MB\)", lines)
+    assert re.search(r"met: refresh peak RSS 1,500 MB at 1M → 2,000 MB at 10M", lines)
+    results["10M"]["store"]["peak_rss_mb"] = 5_000.0
+    lines = "\n".join(report.targets(results))
+    assert re.search(r"MISSED\*\*: 10M refresh peak RSS 5,000 MB", lines)
+    assert re.search(r"MISSED\*\*: refresh peak RSS 1,500 MB at 1M → 5,000 MB", lines)
