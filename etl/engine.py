@@ -225,7 +225,8 @@ class Engine:
 
         if self.scheduler:
             try:
-                self._client = Client(self.scheduler, timeout=15)
+                wait = float(os.environ.get("AIJOBS_DASK_TIMEOUT", "30"))
+                self._client = Client(self.scheduler, timeout=wait)
             except (OSError, TimeoutError) as exc:
                 raise ConfigError(
                     f"cannot reach the Dask scheduler at {self.scheduler} "

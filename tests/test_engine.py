@@ -160,7 +160,7 @@ def test_an_unreachable_scheduler_is_a_one_line_config_error(tmp_path, monkeypat
     raw = pd.DataFrame([posting(i) for i in range(6)])
     monkeypatch.setenv("AIJOBS_DASK_SCHEDULER", f"tcp://127.0.0.1:{port}")
     monkeypatch.setenv("AIJOBS_CHUNK_ROWS", "2")
-    monkeypatch.setenv("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "2s")
+    monkeypatch.setenv("AIJOBS_DASK_TIMEOUT", "2")
     with pytest.raises(ConfigError, match="cannot reach the Dask scheduler"), Engine() as engine:
         transform_file(raw, POSTINGS, tmp_path, engine)
 
