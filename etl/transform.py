@@ -36,7 +36,7 @@ class Transformed:
 
     ``counts`` holds the figures behind the notes (note template -> count) so that chunks of one
     source can be summed; ``dedupe`` the de-duplication keys of the rows that took part in it
-    (source_row, key), for the cross-chunk check in etl/parallel.py.
+    (source_row, key), for the cross-chunk check in etl/engine.py.
     """
 
     table: pd.DataFrame
@@ -51,7 +51,7 @@ class Transformed:
 
 @dataclass(frozen=True)
 class SourceFacts:
-    """Facts about a whole posting source that a chunk alone cannot know (etl/parallel.py).
+    """Facts about a whole posting source that a chunk alone cannot know (etl/engine.py).
 
     ``all_ids``: every row has a source id (then ids are the de-duplication key);
     ``any_stated``: some row states a country (then stated and located countries are reconciled);
@@ -495,7 +495,7 @@ def transform_postings(
 
     ``seen_on`` is the refresh date for API sources (first_seen = last_seen = it; a posting
     without a date is dated by it); file sources use the posting date. ``facts`` are those of
-    the whole source when ``staged`` is one chunk of it (etl/parallel.py); by default the
+    the whole source when ``staged`` is one chunk of it (etl/engine.py); by default the
     frame is the whole source.
     """
     frame = staged

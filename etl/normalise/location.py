@@ -429,7 +429,7 @@ _DISCREDIT_SHARE = 0.5
 def country_agreement(from_location: pd.Series, stated: pd.Series) -> pd.DataFrame:
     """Per stated country (alpha-2 index): rows where the location also names a country
     (``known``) and, of those, rows where it names another one (``wrong``). Counts of chunks of
-    one source add up, which is what etl/parallel.py relies on."""
+    one source add up, which is what etl/engine.py relies on."""
     loc = from_location.astype("object").where(from_location.notna(), None)
     said = _stated_codes(stated)
     both = loc.notna() & said.notna()
