@@ -1,6 +1,7 @@
 """The query layer: parameterised SQL over the store's read-only DuckDB file -> small DataFrames.
 
-One module per subject: ``overview`` (the headline counts), ``demand`` (postings over time and
+One module per subject: ``practitioners`` (survey respondents' answers: education, research,
+years, tools, pay bands), ``overview`` (the headline counts), ``demand`` (postings over time and
 place, the AI share), ``pay`` (pay quantiles and skill premiums), ``skills`` (what postings ask
 for), ``sources`` (the Data page: sources, runs, rejects, role coverage, rows). ``store`` holds
 what they share (the connection, the cache, filters -> SQL) and ``filters`` the selection they take.
@@ -21,6 +22,24 @@ Queries may use dashboard.stats (the premiums are computed inside a cached query
 UI or the views (import-linter contracts in pyproject.toml).
 """
 
-from dashboard.queries import demand, overview, pay, series, skills, sources, store
+from dashboard.queries import (
+    demand,
+    overview,
+    pay,
+    practitioners,
+    series,
+    skills,
+    sources,
+    store,
+)
 
-__all__ = ["demand", "overview", "pay", "series", "skills", "sources", "store"]
+__all__ = [
+    "demand",
+    "overview",
+    "pay",
+    "practitioners",
+    "series",
+    "skills",
+    "sources",
+    "store",
+]

@@ -101,6 +101,8 @@ def where(f: Filters, table: str, skip: tuple[str, ...] = ()) -> tuple[str, Para
         col = "month" if table == "posting_counts" else "posted_date"
         clauses.append(f"{col} >= ? AND {col} < ?")
         params += [lo, hi]
+    if table == "salaries":  # pay amounts only: a band survey's records (no amount) never mix in
+        clauses.append("salary_usd IS NOT NULL")
     if table == "salaries" and f.years and "time" not in skip:
         clauses.append("year BETWEEN ? AND ?")
         params += [f.years[0], f.years[1]]

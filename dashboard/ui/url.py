@@ -5,8 +5,8 @@ Two kinds of keys live in it:
 
 - the global filters (``URL_KEYS``), owned by this module and the sidebar, which rewrites them on
   every run;
-- page-owned keys (``PAGE_KEYS``), read and written by the page they belong to (``skill`` by
-  "Where do you fit?", ``a`` and ``b`` by Compare roles, ``freq`` by Demand). The filters leave
+- page-owned keys (``PAGE_KEYS``), read and written by the page they belong to (``skill`` and
+  ``weigh`` by "Where do you fit?", ``a`` and ``b`` by Compare roles, ``freq`` by Demand). The filters leave
   them alone: they are neither parsed, nor reported as unknown, nor dropped. A page that adds a
   key declares it there.
 
@@ -34,7 +34,7 @@ _LIST_KEYS: dict[str, str] = {
 }
 URL_KEYS: tuple[str, ...] = (*_LIST_KEYS, "years", "months")
 PAGE_KEYS: tuple[str, ...] = (
-    "skill", "a", "b",  # Where do you fit?, Compare
+    "skill", "weigh", "a", "b",  # Where do you fit?, Compare
     "freq",  # Demand: daily values of the long-run series
     "cur",  # the pay currency (dashboard/ui/currency.py)
     "ma", "mb",  # Skills: the skill movers' periods

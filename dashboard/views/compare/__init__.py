@@ -117,6 +117,7 @@ def render(ctx: Context) -> None:
     profile = queries.skills.role_skill_profile(ctx.store, ctx.version, f, (a, b))
     if profile.empty:
         empty_state("skills for these roles", f)
+        _survey_sections(ctx, a, b)
         return
     left, right = st.columns(2)
     for col, role in ((left, a), (right, b)):
@@ -147,3 +148,13 @@ def render(ctx: Context) -> None:
             f"Share in {b} postings minus share in {a} postings (percentage points)",
         )
     )
+    _survey_sections(ctx, a, b)
+
+
+def _survey_sections(ctx: Context, a: str, b: str) -> None:
+    """What practitioners say (dashboard/views/compare/practitioners.py) and the FAQ (faq.py)."""
+    from dashboard.views.compare.faq import render_faq
+    from dashboard.views.compare.practitioners import render_practitioners
+
+    render_practitioners(ctx, a, b)
+    render_faq(ctx, a, b)

@@ -20,6 +20,7 @@ from dashboard.ui import charts
 from dashboard.ui.context import Context, empty_state
 from dashboard.ui.download import chart_csv
 from dashboard.views.compare import URL_KEYS
+from dashboard.views.fit.weights import choose_weights, relabel
 from etl.normalise.skills import load_taxonomy
 
 URL_KEY = "skill"
@@ -170,10 +171,11 @@ def render(ctx: Context) -> None:
         )
     chosen = _pick(options)
     _write_url(chosen)
+    weights = choose_weights(ctx)
     if not chosen:
         st.info("Pick your skills, or paste a CV and press *Find skills in the text*.")
         return
-    freq = queries.skills.role_skill_frequencies(*ctx.key)
+    freq = weights.frequencies
     cov = fit.coverage(freq, chosen)
     if cov.empty:
         empty_state("postings with skills", ctx.filters)
@@ -193,7 +195,8 @@ def render(ctx: Context) -> None:
             )
         )
         chart_csv(ranked.head(12), "role coverage by your skills", key="csv-fit-coverage")
-    st.dataframe(ranking_table(cov, _role_pay(ctx)), hide_index=True, height="content")
+    table = relabel(ranking_table(cov, _role_pay(ctx)), weights)
+    st.dataframe(table, hide_index=True, height="content")
     best = fit.best_roles(cov, 2)
     if not best:
         st.info("No role has enough postings in this selection to rank — widen the filters.")
@@ -208,7 +211,7 @@ def render(ctx: Context) -> None:
         prem = queries.pay.premiums(
             ctx.store, ctx.version, ctx.filters, tuple(sugg["skill"]), (role,), t
         )
-        st.dataframe(learn_table(sugg, prem), hide_index=True, height="content")
+        st.dataframe(relabel(learn_table(sugg, prem), weights), hide_index=True, height="content")
     st.caption(
         "Premium = median advertised pay of the role's postings asking for the skill vs those "
         "that do not; *seniority-adjusted* compares within each seniority level, then weights "
