@@ -6,9 +6,9 @@ Two kinds of keys live in it:
 - the global filters (``URL_KEYS``), owned by this module and the sidebar, which rewrites them on
   every run;
 - page-owned keys (``PAGE_KEYS``), read and written by the page they belong to (``skill`` and
-  ``weigh`` by "Where do you fit?", ``a`` and ``b`` by Compare roles, ``freq`` by Demand). The filters leave
-  them alone: they are neither parsed, nor reported as unknown, nor dropped. A page that adds a
-  key declares it there.
+  ``weigh`` by "Where do you fit?", ``a`` and ``b`` by Compare roles, ``freq`` by Demand). The
+  filters leave them alone: they are neither parsed, nor reported as unknown, nor dropped. A page
+  that adds a key declares it there.
 
 Any other key is reported as ignored and dropped from the address. Pure functions only.
 """
