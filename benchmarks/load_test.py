@@ -64,6 +64,7 @@ class Tally:
     late: list[float] = field(default_factory=list)  # lost, then seen registered later
     done: int = 0
     driver_retries: int = 0
+    errors: list[str] = field(default_factory=list)  # sessions that could not go on
     rss: list[tuple[int, float]] = field(default_factory=list)  # (changes done, server MB)
 
 
@@ -118,8 +119,9 @@ async def session(number: int, browser, url: str, args, tally: Tally, pid: int) 
     await context.route("**/*", _block_other_hosts)
     page = await context.new_page()
     timeout = args.change_timeout * 1000
-    await page.goto(url)
-    await page.wait_for_function(DRAWN, timeout=180_000, polling=50)
+    await asyncio.sleep(2 * number)  # sessions arrive a little apart, as people do
+    await page.goto(url, timeout=300_000)
+    await page.wait_for_function(DRAWN, timeout=300_000, polling=50)
     for n in range(args.changes):
         role = ROLES[(number + n // 2) % len(ROLES)]
         chosen = n % 2 == 0
@@ -143,8 +145,8 @@ async def session(number: int, browser, url: str, args, tally: Tally, pid: int) 
                 tally.late.append(time.perf_counter() - started)
             except Exception:
                 pass
-            await page.goto(url)  # start again from the plain page
-            await page.wait_for_function(DRAWN, timeout=180_000, polling=50)
+            await page.goto(url, timeout=300_000)  # start again from the plain page
+            await page.wait_for_function(DRAWN, timeout=300_000, polling=50)
         tally.done += 1
         if tally.done % 10 == 0:
             tally.rss.append((tally.done, server_rss_mb(pid)))
@@ -177,7 +179,13 @@ async def run(args) -> dict:  # type: ignore[no-untyped-def]
             )
             tally.rss.append((0, server_rss_mb(pids[0])))
             jobs = [session(i, browser, url, args, tally, pids[0]) for i in range(args.sessions)]
-            await asyncio.wait_for(asyncio.gather(*jobs), timeout=args.max_minutes * 60)
+            try:
+                outcomes = await asyncio.wait_for(
+                    asyncio.gather(*jobs, return_exceptions=True), timeout=args.max_minutes * 60
+                )
+            except TimeoutError:
+                outcomes = ["the run hit --max-minutes"]
+            tally.errors = [f"{type(o).__name__}: {str(o)[:120]}" for o in outcomes if o]
             await browser.close()
         rss_end = server_rss_mb(pids[0])
     times = sorted(tally.redraw_s)
@@ -193,6 +201,7 @@ async def run(args) -> dict:  # type: ignore[no-untyped-def]
         "lost_driver": tally.lost_driver,
         "lost_then_late": len(tally.late),
         "driver_retries": tally.driver_retries,
+        "session_errors": tally.errors,
         "redraw_p50_s": round(statistics.median(times), 2) if times else None,
         "redraw_p95_s": round(q[18], 2) if times else None,
         "redraw_max_s": round(times[-1], 2) if times else None,
