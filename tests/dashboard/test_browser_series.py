@@ -34,7 +34,7 @@ def chromium(real_url: str) -> Iterator[object]:
         b.close()
 
 
-def _open(browser, url: str, width: int):  # type: ignore[no-untyped-def]
+def _open(browser, url: str, width: int, drawn: str = ".legendtext"):  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": width, "height": 1000})
     page.route(  # the app must never need the network: only the local server answers
         "**/*",
@@ -44,7 +44,7 @@ def _open(browser, url: str, width: int):  # type: ignore[no-untyped-def]
     )
     page.goto(url)
     page.wait_for_selector("h1", timeout=60_000)
-    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    page.wait_for_selector(f".js-plotly-plot {drawn}", timeout=60_000)  # drawn, not only placed
     settle(page)
     return page
 
@@ -91,7 +91,7 @@ def test_region_europe_in_the_url_keeps_only_european_countries(chromium, real_u
 
 
 def test_overview_leads_with_the_computed_series_headline(chromium, real_url: str) -> None:
-    page = _open(chromium, real_url, 1440)
+    page = _open(chromium, real_url, 1440, drawn=".bars")
     try:
         assert page.get_by_text("AI share of United States (US) job postings:").first.is_visible()
         page.screenshot(path=str(SHOTS / "overview_series_1440.png"), full_page=False)
