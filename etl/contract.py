@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 """2: the marts (MARTS) are published beside the base tables. 3: postings keep the advertised
 pay as stated (salary_min_local, salary_max_local) and the rate used (usd_rate, rate_date).
 4: the ``series`` and ``series_labels`` tables, the series columns of ``sources`` and the
@@ -18,7 +18,9 @@ pay as stated (salary_min_local, salary_max_local) and the rate used (usd_rate, 
 store: new nullable columns empty, new tables empty, marts rebuilt.
 5: salary records carry pay bands (salary_min_usd, salary_max_usd; salary_usd NULL for a band
 survey), education, publishes_research, years_coding, years_ml; ``salary_skills`` holds the tools
-survey respondents use (same upgrade: columns and table empty)."""
+survey respondents use (same upgrade: columns and table empty).
+6: posting_skills.basis (where each skill came from: text, tags or both; NULL in an upgraded
+store)."""
 
 SENIORITY_CODES: tuple[str, ...] = (
     "intern",
@@ -74,6 +76,9 @@ doctorate (MD, JD, EdD...) is its own code."""
 YEARS_CODE_PATTERN = r"^(?:<\d+(?:\.\d+)?|\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?|\+)?)$"
 """A band of years as an ordered code made of its own edges: "0" (none), "<1", "1-3", "20+".
 Sorted by etl.normalise.bands.years_order (low edge, then high edge)."""
+
+SKILL_BASES: tuple[str, ...] = ("text", "tags", "both")
+"""posting_skills.basis: from the description text, the source's own skill list/tags, or both."""
 
 AI_ROLES: tuple[str, ...] = (
     "Machine Learning Engineer",
@@ -202,6 +207,12 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("posting_id", "VARCHAR", "postings.posting_id", False),
         _c("skill", "VARCHAR", "Canonical skill name from data/skills.yaml.", False),
         _c("category", "VARCHAR", "The skill's category in data/skills.yaml.", False),
+        _c(
+            "basis",
+            "VARCHAR",
+            "Where the skill came from (SKILL_BASES): 'text' (the description), 'tags' (the "
+            "source's skill list or tags), 'both'; NULL in a store upgraded from before it.",
+        ),
     ),
     "salary_skills": (
         _c("record_id", "VARCHAR", "salaries.record_id", False),

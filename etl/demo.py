@@ -240,6 +240,7 @@ def _postings(rng: np.random.Generator, roles: list[str], skills: dict, n: int):
     posting_skills = pd.DataFrame({"posting_id": np.concatenate(rows_p),
                                    "skill": np.concatenate(rows_s),
                                    "category": np.concatenate(rows_c)})  # fmt: skip
+    posting_skills["basis"] = "text"  # demo postings "name" their skills in a description
     by_title = np.isin(role, list(AI_ROLES))
     postings["is_ai"] = by_title | ai_by_skill
     postings["ai_basis"] = np.where(by_title, "title", np.where(ai_by_skill, "skills", None))

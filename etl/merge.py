@@ -32,7 +32,8 @@ def skills_of(
 
 
 def _concat(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
-    frames = [f[columns(name)] for f in frames if f is not None and not f.empty]
+    # reindex: a store read back from before a column was added (posting_skills.basis) lacks it
+    frames = [f.reindex(columns=columns(name)) for f in frames if f is not None and not f.empty]
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns(name)})
     return pd.concat(frames, ignore_index=True)

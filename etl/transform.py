@@ -434,15 +434,10 @@ def _pay_columns(
 
 
 def posting_skill_lists(frame: pd.DataFrame) -> pd.Series:
-    """The source's skill list where it gives one, else skills found in the description."""
-    taxonomy = skills.load_taxonomy()
-    listed = map_unique(frame["skills"], lambda v: skills.skills_from_list(v, taxonomy))
-    need_text = listed.isna() & frame["description"].notna()
-    if need_text.any():
-        extractor = skills.SkillExtractor(taxonomy)
-        found = extractor.extract_many(frame.loc[need_text, "description"].astype("object"))
-        listed.loc[need_text] = pd.Series(found, index=frame.index[need_text], dtype="object")
-    return listed.map(lambda v: v if isinstance(v, list) else [])
+    """Per posting, {skill: basis}: the description's skills merged with the source's own list
+    or tags (skills.merge_posting_skills)."""
+    merged = skills.merge_posting_skills(frame["skills"], frame["description"])
+    return pd.Series(merged, index=frame.index, dtype="object")
 
 
 def _content_id(parts: pd.DataFrame) -> pd.Series:

@@ -21,7 +21,9 @@ def seen(pid: str, day: date, title: str = "Data Scientist") -> dict:
 
 
 def skills(*pairs: tuple[str, str]) -> pd.DataFrame:
-    return pd.DataFrame([(p, s, "Languages") for p, s in pairs], columns=columns("posting_skills"))
+    return pd.DataFrame(
+        [(p, s, "Languages", "text") for p, s in pairs], columns=columns("posting_skills")
+    )
 
 
 D1, D2 = date(2026, 7, 1), date(2026, 7, 2)

@@ -222,17 +222,22 @@ def test_explode_skills_gives_one_row_per_posting_and_distinct_skill() -> None:
         pd.Series(["a", "b", "c", "d"]),
         pd.Series([["Python", "python", "SQL"], [], None, "['k8s', 'nope']"]),
     )
-    assert list(out.columns) == ["posting_id", "skill", "category"]
+    assert list(out.columns) == ["posting_id", "skill", "category", "basis"]
     assert out.to_dict("records") == [
-        {"posting_id": "a", "skill": "Python", "category": "Languages"},
-        {"posting_id": "a", "skill": "SQL", "category": "Languages"},
-        {"posting_id": "d", "skill": "Kubernetes", "category": "MLOps & deployment"},
+        {"posting_id": "a", "skill": "Python", "category": "Languages", "basis": "tags"},
+        {"posting_id": "a", "skill": "SQL", "category": "Languages", "basis": "tags"},
+        {
+            "posting_id": "d",
+            "skill": "Kubernetes",
+            "category": "MLOps & deployment",
+            "basis": "tags",
+        },
     ]
 
 
 def test_explode_skills_of_nothing_has_the_columns() -> None:
     out = explode_skills(pd.Series([], dtype="object"), pd.Series([], dtype="object"))
-    assert out.empty and list(out.columns) == ["posting_id", "skill", "category"]
+    assert out.empty and list(out.columns) == ["posting_id", "skill", "category", "basis"]
 
 
 # --- properties -------------------------------------------------------------------------

@@ -204,7 +204,7 @@ def test_explode_skills_keeps_first_mentions_of_repeated_postings_and_lists() ->
         ("c", "SQL"), ("7", "SQL"),
     ]  # fmt: skip
     assert out["category"].tolist()[:3] == ["Languages", "Languages", "MLOps & deployment"]
-    assert [str(t) for t in out.dtypes] == ["string", "string", "string"]
+    assert [str(t) for t in out.dtypes] == ["string", "string", "string", "string"]
 
 
 def test_explode_skills_accepts_string_dtype_ids_with_missing_values() -> None:

@@ -34,7 +34,7 @@ def tables(*rows: dict, skills: list[tuple] | None = None) -> dict[str, pd.DataF
 
 def test_valid_tables_pass_and_come_back_in_contract_dtypes():
     out = validate_tables(
-        tables(posting(), posting(posting_id="s:2"), skills=[("s:1", "SQL", "Languages")])
+        tables(posting(), posting(posting_id="s:2"), skills=[("s:1", "SQL", "Languages", "text")])
     )
     assert out["postings"]["salary_usd"].dtype == "float64"
     assert str(out["postings"]["posted_date"].dtype).startswith("datetime64")
@@ -76,7 +76,7 @@ def test_duplicate_keys_are_refused():
 
 def test_skills_of_unknown_postings_are_refused():
     with pytest.raises(ValidationError, match=r"posting_skills.*not in postings.*'s:9'"):
-        validate_tables(tables(posting(), skills=[("s:9", "SQL", "Languages")]))
+        validate_tables(tables(posting(), skills=[("s:9", "SQL", "Languages", "text")]))
 
 
 def test_a_column_outside_the_contract_is_refused():

@@ -97,6 +97,15 @@ def load_role_rules(path: Path | None = None) -> RoleRules:
 
 
 _QUALIFIER = re.compile(r"\s[-–—|/]\s|\(|\[")
+# Gender forms written with a slash: "Mediaplaner/in", "Bürokaufmann/-frau", "Tutor/a".
+_GENDER_SLASH = re.compile(r"/-?(?:in|innen|a|e|r|frau|mann)\b", re.IGNORECASE)
+_SLASH = re.compile(r"\s*/\s*")
+_AND = re.compile(r"\s+(?:and|&|und|et|y)\s+", re.IGNORECASE)
+_ROLE_NOUN = re.compile(
+    r"\b(engineer|developer|scientist|analyst|architect|manager|programmer|administrator|"
+    r"consultant|specialist|designer|researcher|dba|entwickler\w*|ingenieur\w*)s?\b",
+    re.IGNORECASE,
+)
 
 
 def _prepare(title: str) -> str:
@@ -111,21 +120,60 @@ def _first_match(text: str, rules: RoleRules) -> str | None:
     return None
 
 
+def _slash_readings(text: str) -> list[str]:
+    """The readings of a "/"-joined title to try, in order.
+
+    A compact one, where a single word stands on one side of the slash, shares its other words:
+    "Data/Information Architect" is read whole, then as "Data Architect", "Information
+    Architect"; "Data Analyst/Engineer" as "Data Analyst", "Data Engineer"; "AI/ML Engineer"
+    whole first (the rules know "AI/ML"). A list of jobs ("Jr Java Programmer/Data Analyst/Data
+    Scientist") is read part by part as written, so the job named first wins, then whole."""
+    parts = [p for p in _SLASH.split(text) if p]
+    if len(parts) < 2:
+        return [text]
+    words = [p.split() for p in parts]
+    compact = all(len(w) == 1 for w in words[1:-1]) and (len(words[0]) == 1 or len(words[-1]) == 1)
+    if not compact:
+        return [*parts, text]
+    prefix = " ".join(words[0][:-1])
+    tail = " ".join(words[-1][1:])
+    alternatives = [words[0][-1], *(w[0] for w in words[1:-1]), words[-1][0]]
+    return [text, *(" ".join(filter(None, (prefix, alt, tail))) for alt in alternatives)]
+
+
+def _match_parts(text: str, rules: RoleRules) -> str | None:
+    """The role of ``text``, reading "/"-joined titles (``_slash_readings``) and "X Developer
+    and Y Engineer" as their first job ("Oracle DBA/Data Analyst" is a DBA)."""
+    text = _GENDER_SLASH.sub("", text)
+    if "/" in text:
+        for reading in _slash_readings(text):
+            if (role := _first_match(reading, rules)) is not None:
+                return role
+        return None
+    parts = _AND.split(text)
+    if len(parts) > 1 and all(_ROLE_NOUN.search(p) for p in parts):
+        for part in parts:
+            if (role := _first_match(part, rules)) is not None:
+                return role
+    return _first_match(text, rules)
+
+
 def map_role(title: str | None, rules: RoleRules | None = None) -> str:
     """The canonical role of one raw title; "Other" when no rule matches or it is empty.
 
     The title's head (before " - ", " | ", "(" or "[") is tried first, so qualifiers such as
     "Data Engineer (Generative AI, AWS)" or "Data Scientist - MLOps/Python" do not override the
-    job named up front; the whole title is tried when the head says nothing.
+    job named up front; the whole title is tried when the head says nothing. "/"-joined and
+    "X and Y" titles are read part by part (``_match_parts``).
     """
     if not isinstance(title, str) or not title.strip():
         return OTHER
     rules = rules or load_role_rules()
     text = _prepare(title)
     head = _QUALIFIER.split(text, maxsplit=1)[0].strip()
-    if head and head != text and (role := _first_match(head, rules)) is not None:
+    if head and head != text and (role := _match_parts(head, rules)) is not None:
         return role
-    return _first_match(text, rules) or OTHER
+    return _match_parts(text, rules) or OTHER
 
 
 _MEMO = TitleMemo()

@@ -18,7 +18,9 @@ re-read with its whitespace collapsed.
 from __future__ import annotations
 
 import ast
+import contextlib
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,14 +31,27 @@ import pandas as pd
 import yaml
 
 from etl.config import data_dir
+from etl.contract import SKILL_BASES
 from etl.normalise.files import load_yaml
+from etl.normalise.sections import (
+    SectionRules,
+    blank_skipped,
+    in_spans,
+    load_section_rules,
+    skipped_spans,
+)
 
 # Characters that may stand right before a word (the automaton keys start with one of them).
-_BEFORE = " ([{/,;:\"'`*•·|-–—&!?+<>=~…‘“”’#"
+_BEFORE = " ([{/,;:\"'`*•·|-–—&!?+<>=~…‘“”’#\u2010\u2011"
 # Before a short alias (<= 2 chars: "R", "C", "Go") these glue it to the previous token.
 _SHORT_GLUE_BEFORE = "&-'’+#."
-_LIST_BEFORE = ",/(&:;"
+_LIST_BEFORE = ",/(&;"
 _LIST_AFTER = ",/)&;"
+_LIST_WORDS_BEFORE = (" and", " or", " und", " oder")
+_LIST_WORDS_AFTER = ("and ", "or ", "und ", "oder ")
+# After a short alias ("C", "Go", "R") these may stand before the next word: "R/Python", "Go, Rust".
+# Any other mark glued to a next word makes the alias part of something else: "C•CURE", "C-suite".
+_SHORT_SEPARATORS = ',/);:!?"”'
 _SHORT = 2
 
 
@@ -46,6 +61,7 @@ class Skill:
     category: str
     ai: bool
     aliases: tuple[str, ...]
+    unless_near: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +80,8 @@ class SkillTaxonomy:
     categories: tuple[str, ...]
     _lookup: dict[str, str] = field(repr=False)
     _text_aliases: tuple[_TextAlias, ...] = field(repr=False)
+    # aliases that name their skill anywhere in free text (no case, list or text-only rule)
+    _plain: dict[str, str] = field(default_factory=dict, repr=False)
     # Built automata, kept with the taxonomy so each SkillExtractor(taxonomy) reuses them.
     _automata: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
@@ -79,6 +97,13 @@ class SkillTaxonomy:
         if name is None:
             raise KeyError(f"unknown skill {skill!r}: not in data/skills.yaml")
         return self.skills[name].category
+
+    def unambiguous(self, alias: str) -> str | None:
+        """The canonical name of a token that names its skill wherever it stands ("python",
+        "k8s"); None for tokens that are ordinary words too ("go", "excel", "spark", "rest")."""
+        if not isinstance(alias, str):
+            return None
+        return self._plain.get(" ".join(alias.split()).lower())
 
     @property
     def ai_skills(self) -> frozenset[str]:
@@ -140,10 +165,23 @@ def _parse(raw: object, name: str) -> SkillTaxonomy:
             if in_text:
                 text_aliases.append(_TextAlias(form, skill, case_sensitive, list_context))
         aliases = tuple(dict.fromkeys(form for form, *_ in entries))
-        skills[skill] = Skill(skill, category, bool(item.get("ai", False)), aliases)
+        unless = item.get("unless_near")
+        if unless is not None:
+            if isinstance(unless, str) or not isinstance(unless, list) or not unless:
+                raise ValueError(f"{where}: 'unless_near' must be a non-empty list of regexes")
+            try:
+                unless = re.compile("|".join(f"(?:{u})" for u in unless), re.IGNORECASE)
+            except re.error as exc:
+                raise ValueError(f"{where}: invalid 'unless_near' regex ({exc})") from None
+        skills[skill] = Skill(skill, category, bool(item.get("ai", False)), aliases, unless)
     if not skills:
         raise ValueError(f"{name}: no 'skills'")
-    return SkillTaxonomy(skills, categories, lookup, tuple(text_aliases))
+    plain = {
+        " ".join(a.form.split()).lower(): a.skill
+        for a in text_aliases
+        if not a.case_sensitive and not a.list_context
+    }
+    return SkillTaxonomy(skills, categories, lookup, tuple(text_aliases), plain)
 
 
 @lru_cache(maxsize=8)
@@ -325,30 +363,53 @@ def _right_context(cased: str, end: int) -> str:
 class SkillExtractor:
     """Finds canonical skills in free text (descriptions) in one Aho-Corasick pass."""
 
-    def __init__(self, taxonomy: SkillTaxonomy | None = None) -> None:
+    def __init__(
+        self,
+        taxonomy: SkillTaxonomy | None = None,
+        sections: SectionRules | bool | None = True,
+    ) -> None:
+        """``sections``: skip the parts of a description that are not about the job (company
+        blurb, benefits, EEO text, other jobs; data/sections.yaml). True = the reviewed rules,
+        False = read the whole text."""
         self.taxonomy = taxonomy or load_taxonomy()
         cache = self.taxonomy._automata
         if "text" not in cache:
             cache["text"] = _build_automaton(self.taxonomy._text_aliases)
         self._automaton = cache["text"]
+        self._sections = load_section_rules() if sections is True else sections or None
+        self._unless = {
+            s.name: s.unless_near for s in self.taxonomy.skills.values() if s.unless_near
+        }
 
     def extract(self, text: str | None) -> list[str]:
-        """Distinct canonical skills named in ``text``, in order of first mention."""
+        """Distinct canonical skills the job asks for in ``text``, in order of first mention."""
         if not isinstance(text, str) or not text:
             return []
-        hits = self._hits(" " + text + " ")
+        sections = self._sections
+        cased = " " + text + " "
+        hits = self._hits(cased)
         if hits is None:  # a multi-word alias may span a whitespace run: collapse runs first
-            hits = self._hits(" " + " ".join(text.split()) + " ", gaps=False)
+            if sections is not None:
+                text = blank_skipped(text, sections)
+            cased = " " + " ".join(text.split()) + " "
+            hits = self._hits(cased, gaps=False)
+        elif hits and sections is not None:  # drop hits in parts that are not about the job
+            spans = skipped_spans(text, sections)
+            if spans:
+                hits = [h for h in hits if not in_spans(spans, h[0] - 1)]
         if not hits:
             return []
         if len(hits) > 1:
             hits.sort(key=_hit_order)
         found: dict[str, None] = {}
         last_end = -1
+        unless = self._unless
         for start, end, skill in hits:
             if start > last_end:
-                found[skill] = None
                 last_end = end
+                if skill in unless and _near(unless[skill], cased, start, end):
+                    continue
+                found[skill] = None
         return list(found)
 
     def _hits(self, cased: str, gaps: bool = True) -> list[tuple[int, int, str]] | None:
@@ -385,8 +446,10 @@ class SkillExtractor:
             return False  # mid-word, or "C" of "C++" / "C#"
         if after in ".&" and nxt.isalnum():
             return False  # "node" of "node.js", "R" of "R&D"
-        if short and after in "-'’" and nxt.isalnum() and nxt not in "sS":
-            return False  # "C-suite", "Go-to"; "Python-based" and "R's" are fine
+        if short and nxt.isalnum() and after not in _WS and after not in _SHORT_SEPARATORS:
+            third = cased[end + 3] if end + 3 < len(cased) else " "
+            if not (after in "'’" and nxt in "sS" and not third.isalnum()):
+                return False  # "C-suite", "Go-to", "C•CURE"; "R's" is fine
         before = cased[start - 1]
         if not alias.form[0].isalnum() and (before.isalnum() or before == "_"):
             return False  # ".net" inside "asp.net"
@@ -399,14 +462,7 @@ class SkillExtractor:
             if span != alias.form:
                 return False
         if alias.list_context:
-            left = _left_context(cased, start)
-            right = _right_context(cased, end)
-            return (
-                (left[-1:] != "" and left[-1:] in _LIST_BEFORE)
-                or left.endswith((" and", " or", " und"))
-                or (right[:1] != "" and right[:1] in _LIST_AFTER)
-                or right.startswith(("and ", "or ", "und "))
-            )
+            return _in_list(cased, start, end)
         return True
 
     def extract_many(self, texts: Iterable[str | None]) -> list[list[str]]:
@@ -415,27 +471,126 @@ class SkillExtractor:
         return [extract(t) for t in texts]
 
 
+def _near(pattern: re.Pattern[str], cased: str, start: int, end: int) -> bool:
+    """Whether ``pattern`` matches the hit's context: up to 80 characters either side on the same
+    line, the hit itself written as "§" ("Bachelor's or § degree", "§ programs like Stanford")."""
+    lo = max(cased.rfind("\n", 0, start) + 1, start - 80)
+    hi = cased.find("\n", end + 1)
+    hi = min(end + 81, len(cased) if hi < 0 else hi)
+    return pattern.search(cased[lo:start] + "§" + cased[end + 1 : hi]) is not None
+
+
+def _in_list(cased: str, start: int, end: int) -> bool:
+    """Whether the alias at ``cased[start:end + 1]`` stands in a list ("Python, Go and Java",
+    "Languages: Go, Rust", "skills: C"), not in prose. A ":" before it counts only when a list
+    separator or the end of the line follows: "insights: Go beyond" is prose."""
+    left = _left_context(cased, start)
+    right = _right_context(cased, end)
+    right_list = (right[:1] != "" and right[:1] in _LIST_AFTER) or right.startswith(
+        _LIST_WORDS_AFTER
+    )
+    if left[-1:] == ":":
+        rest = cased[end + 1 : end + 80].lstrip(" \t\xa0")
+        return right_list or not rest.strip() or rest[0] in "\n\r\u2028\u2029"
+    return (
+        (left[-1:] != "" and left[-1:] in _LIST_BEFORE)
+        or left.endswith(_LIST_WORDS_BEFORE)
+        or right_list
+    )
+
+
 def _hit_order(hit: tuple[int, int, str]) -> tuple[int, int]:
     return hit[0], hit[0] - hit[1]  # leftmost first, then longest
 
 
+# posting_skills.basis (contract.SKILL_BASES): the description text, the source's own skill list
+# or tags (data_jobs' job_skills, job-board tags), or both.
+BASIS_TEXT, BASIS_TAGS, BASIS_BOTH = SKILL_BASES
+
+
+def merge_posting_skills(
+    tags: pd.Series,
+    descriptions: pd.Series,
+    taxonomy: SkillTaxonomy | None = None,
+    extractor: SkillExtractor | None = None,
+) -> list[dict[str, str]]:
+    """Per posting, its skills and where each came from ({skill: basis}, in order of mention).
+
+    The description is always read (section-aware: ``SkillExtractor``); the source's tags are
+    mapped through the taxonomy and merged in:
+    - a skill in both is "both"; in the text only, "text";
+    - a tag the text does not name adds its skill ("tags") only when the tag is unambiguous
+      (``SkillTaxonomy.unambiguous``: "python" yes, "go"/"excel"/"spark" no), the posting's
+      tags are credible (one of them names a skill the text asks for) and the description does
+      not name the skill only in a part that is not about the job (another job's stack, perks):
+      boards derive tags from the whole text, other jobs' lists included;
+    - without a description the tags are all there is: every known tag counts ("tags").
+    """
+    taxonomy = taxonomy or load_taxonomy()
+    extractor = extractor or SkillExtractor(taxonomy)
+    whole_text: SkillExtractor | None = None
+    listed_of: dict[object, tuple[list[str], frozenset[str]]] = {}
+    out: list[dict[str, str]] = []
+    for value, description in zip(tags.tolist(), descriptions.tolist(), strict=True):
+        key = tuple(value) if type(value) in (list, tuple) else value
+        try:
+            listed, strong = listed_of[key]
+        except (KeyError, TypeError):
+            tokens = [t.strip(" '\"[]") for t in _tokens(value) if isinstance(t, str)]
+            listed = skills_from_list(value, taxonomy)
+            strong = frozenset(filter(None, map(taxonomy.unambiguous, tokens)))
+            with contextlib.suppress(TypeError):  # unhashable items: not cached
+                listed_of[key] = (listed, strong)
+        if not isinstance(description, str) or not description.strip():
+            out.append(dict.fromkeys(listed, BASIS_TAGS))
+            continue
+        found = extractor.extract(description)
+        if not listed:
+            out.append(dict.fromkeys(found, BASIS_TEXT))
+            continue
+        merged = {s: BASIS_BOTH if s in listed else BASIS_TEXT for s in found}
+        extra = strong.difference(merged)
+        if extra and not strong.isdisjoint(merged):
+            if whole_text is None:
+                whole_text = SkillExtractor(taxonomy, sections=False)
+            named = set(whole_text.extract(description))
+            for skill in listed:
+                if skill in extra and skill not in named:
+                    merged[skill] = BASIS_TAGS
+        out.append(merged)
+    return out
+
+
 def explode_skills(
-    posting_ids: pd.Series, skill_lists: pd.Series, taxonomy: SkillTaxonomy | None = None
+    posting_ids: pd.Series,
+    skill_lists: pd.Series,
+    taxonomy: SkillTaxonomy | None = None,
+    basis: str = BASIS_TAGS,
 ) -> pd.DataFrame:
     """The posting_skills table: one row per posting and distinct canonical skill.
 
     ``skill_lists`` holds, per posting, a list of skills (canonical names or any alias the
-    taxonomy knows); unknown names and empty lists produce no rows.
+    taxonomy knows), whose rows get ``basis``, or a {skill: basis} dict
+    (``merge_posting_skills``); unknown names and empty lists produce no rows.
     """
     taxonomy = taxonomy or load_taxonomy()
     resolved: dict[object, list[str]] = {}  # per distinct list: postings repeat a few hundred
     pids: list[str] = []
     names: list[str] = []
+    bases: list[str] = []
     missing = posting_ids.isna().to_numpy(dtype=bool)  # a superset of _is_missing: re-checked
     for pid, skills, maybe_missing in zip(
         posting_ids.tolist(), skill_lists.tolist(), missing.tolist(), strict=True
     ):
         if maybe_missing and _is_missing(pid):
+            continue
+        if type(skills) is dict:
+            found = skills_from_list(list(skills), taxonomy)
+            if found:
+                given = {taxonomy.canonical(k) or k: v for k, v in skills.items()}
+                pids.extend([str(pid)] * len(found))
+                names.extend(found)
+                bases.extend(given.get(f, basis) for f in found)
             continue
         key = tuple(skills) if type(skills) in (list, tuple) else skills
         try:
@@ -447,9 +602,10 @@ def explode_skills(
         if found:
             pids.extend([str(pid)] * len(found))
             names.extend(found)
-    out = pd.DataFrame({"posting_id": pids, "skill": names}, dtype="string")
+            bases.extend([basis] * len(found))
+    out = pd.DataFrame({"posting_id": pids, "skill": names, "basis": bases}, dtype="string")
     if len(out):  # the same posting may come twice (and bring the same skill twice)
         out = out.drop_duplicates(["posting_id", "skill"], ignore_index=True)
     categories = {name: skill.category for name, skill in taxonomy.skills.items()}
     out["category"] = out["skill"].map(categories).astype("string")
-    return out
+    return out[["posting_id", "skill", "category", "basis"]]
