@@ -109,7 +109,7 @@ def _load(path: Path) -> SectionRules:
         raise ValueError(f"{path.name} is not valid YAML: {str(exc).splitlines()[0]}") from None
     if not isinstance(raw, dict):
         raise ValueError(f"{path.name}: expected a mapping with 'skip' and 'keep'")
-    end = r"(?![^\W\d_])"
+    end = r"(?:(?<=\s)|(?![^\W\d_]))"  # a whole word: "benefits" is no prefix of "benefitsx"
     tail = rf"{end}(?:\s*,\s*&?\s*[^\W\d_][\w'’ -]*){{0,4}}[\s:?!.]*$"
     groups: dict[str, dict[str, list[str]]] = {}
     for kind in (_KEEP, _SKIP):
