@@ -11,7 +11,7 @@ import pytest
 
 from etl.cli import main
 from etl.contract import SCHEMA_VERSION, SKILL_BASES, columns
-from etl.store import StoreError, outdated, publish, read_meta, republish
+from etl.store import StoreError, missing_columns, needs_upgrade, publish, read_meta, republish
 
 POSTING = {
     "posting_id": "s:1", "source": "s", "posted_date": pd.Timestamp("2024-01-02"),
@@ -49,7 +49,7 @@ def test_the_basis_is_stored_with_each_skill(tmp_path: Path) -> None:
         ("Airflow", "tags"),
         ("SQL", "both"),
     ]
-    assert outdated(out) == [] and set(SKILL_BASES) == {"text", "tags", "both"}
+    assert not needs_upgrade(out) and set(SKILL_BASES) == {"text", "tags", "both"}
 
 
 def test_ensure_store_adds_the_basis_to_an_older_store_and_keeps_its_skills(
@@ -61,10 +61,10 @@ def test_ensure_store_adds_the_basis_to_an_older_store_and_keeps_its_skills(
     con.execute("ALTER TABLE posting_skills DROP COLUMN basis")
     con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     con.close()
-    assert outdated(out) == ["posting_skills.basis"]
+    assert missing_columns(out) == {"posting_skills": ["basis"]} and needs_upgrade(out)
     assert main(["ensure-store", "--out", str(out)]) == 0
-    assert "posting_skills.basis" in capsys.readouterr().out
-    assert outdated(out) == [] and read_meta(out)["schema_version"] == SCHEMA_VERSION
+    assert "upgraded" in capsys.readouterr().out
+    assert not needs_upgrade(out) and read_meta(out)["schema_version"] == SCHEMA_VERSION
     assert _sql(out, "SELECT skill, basis FROM posting_skills") == [("SQL", None)]
     assert _sql(out, "SELECT skill, source FROM posting_skill_facts") == [("SQL", "s")]
     assert main(["ensure-store", "--out", str(out)]) == 0

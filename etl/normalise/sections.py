@@ -40,7 +40,8 @@ class SectionRules:
 
     by_first_word: dict[str, tuple[re.Pattern[str], ...]]  # (keep, skip, exact) per first word
     first_words: frozenset[str]  # keys of by_first_word: a line starting otherwise is no heading
-    intro_keep: re.Pattern[str]
+    intro_words: frozenset[str]  # a prose intro line with one of these speaks about the job
+    intro_phrases: tuple[str, ...]
     stack_line: re.Pattern[str]  # a line starting with a stack label and ":"
     skip_line: tuple[str, ...]  # phrases of boilerplate lines (as written, and Capitalised)
 
@@ -127,11 +128,14 @@ def _load(path: Path) -> SectionRules:
             _compile(rf"(?:(?:{keep})|(?:{skip})){tail}", path.name),
         )
     stack = "|".join(f"(?:{p})" for p in _patterns(raw, "stack_line", path.name))
-    intro = "|".join(f"(?:{p})" for p in _patterns(raw, "intro_keep", path.name))
+    intro = raw.get("intro_keep")
+    if not isinstance(intro, dict) or not intro.get("words") or not intro.get("phrases"):
+        raise ValueError(f"{path.name}: 'intro_keep' needs 'words' and 'phrases' lists")
     return SectionRules(
         by_first_word=by_first_word,
         first_words=frozenset(by_first_word),
-        intro_keep=_compile(intro, f"{path.name}: intro_keep"),
+        intro_words=frozenset(str(w).lower() for w in intro["words"]),
+        intro_phrases=tuple(str(p).lower() for p in intro["phrases"]),
         stack_line=_compile(rf"[^\w\n]{{0,8}}?\s*(?:{stack})\s*:", f"{path.name}: stack_line"),
         skip_line=tuple(
             dict.fromkeys(v for p in raw.get("skip_line") or [] for v in (p, p[:1].upper() + p[1:]))
@@ -229,10 +233,11 @@ def skipped_spans(text: str, rules: SectionRules | None = None) -> list[tuple[in
     if found:
         for i in range(found[0][0]):
             line = lines[i]
-            if rules.intro_keep.search(line):
+            if len(line) <= _INTRO_PROSE:
+                continue  # a list item, kept
+            if _speaks_about_the_job(line, rules):
                 break  # the intro now speaks about the job: keep the rest of it
-            if len(line) > _INTRO_PROSE:
-                spans.append((starts[i], starts[i] + len(line)))
+            spans.append((starts[i], starts[i] + len(line)))
         start = None
         for i, kind in found:
             if kind == _SKIP and start is None:
@@ -252,6 +257,18 @@ def skipped_spans(text: str, rules: SectionRules | None = None) -> list[tuple[in
         else:
             merged.append((a, b))
     return merged
+
+
+_TOKENS = re.compile(r"[\w'’]+")
+
+
+def _speaks_about_the_job(line: str, rules: SectionRules) -> bool:
+    """Whether a prose line addresses the candidate or the job (a set lookup per word, not a
+    regex: intro lines are long and every posting has one)."""
+    low = line.lower()
+    if any(p in low for p in rules.intro_phrases):
+        return True
+    return not rules.intro_words.isdisjoint(_TOKENS.findall(low))
 
 
 def _section(
