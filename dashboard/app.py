@@ -21,6 +21,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard.queries import store as store_queries  # noqa: E402
 from dashboard.stats import honesty  # noqa: E402
+from dashboard.stats.text import plain  # noqa: E402
 from dashboard.ui import currency, sidebar  # noqa: E402
 from dashboard.ui.context import CTX_KEY, DEMO_BANNER, Context  # noqa: E402
 from dashboard.ui.freshness import data_as_of_line  # noqa: E402
@@ -40,21 +41,34 @@ PAGES = (  # (page: routes/<page>.py runs views/<page>/, and /<page> is its URL)
 )
 
 
+FAVICON = ROOT / "dashboard" / "static" / "favicon.png"
+"""The tab's icon, a file of the app: a Material icon name would be fetched from Google Fonts."""
+
+
+def shown_path(path: Path) -> str:
+    """The store's path as visitors may see it: relative to the project, never the server's
+    absolute path (which says how the server is laid out)."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return path.name
+
+
 def no_store(path: Path, why: str | None = None) -> None:
     """Explain how to build a store instead of failing."""
     st.title("AI job market")
-    st.error(why or f"No data store at `{path}` yet.")
+    st.error(why or f"No data store at `{shown_path(path)}` yet.")
     st.markdown(
         "Build one, then reload this page:\n\n"
         "- `make run` — builds the store (from `AIJOBS_MIRROR`, the network, or a labelled demo) "
         "and serves the dashboard;\n"
         "- `python -m etl refresh --mirror ../shared/data` — from a local copy of the sources.\n\n"
-        f"Set `AIJOBS_STORE` to use a store elsewhere (now: `{path}`)."
+        f"Set `AIJOBS_STORE` to use a store elsewhere (now: `{shown_path(path)}`)."
     )
 
 
 def main() -> None:
-    st.set_page_config(page_title="AI job market", page_icon=":material/work:", layout="wide")
+    st.set_page_config(page_title="AI job market", page_icon=str(FAVICON), layout="wide")
     honesty.read_secrets_with(lambda: st.secrets.get("honesty", {}))
     path = store_path()
     if not path.exists():
@@ -65,7 +79,8 @@ def main() -> None:
         meta = store_queries.store_meta(store, version)
         options = store_queries.filter_options(store, version)
     except (StoreError, duckdb.Error) as exc:
-        no_store(path, f"The store at `{path}` cannot be read: {str(exc).splitlines()[0]}")
+        reason = plain(str(exc).replace(str(path), shown_path(path)).splitlines()[0], 200)
+        no_store(path, f"The store at `{shown_path(path)}` cannot be read: {reason}")
         return
     filters = sidebar.render(options)
     currency.picker()

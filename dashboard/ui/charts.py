@@ -382,3 +382,43 @@ def ai_share_bars(frame: pd.DataFrame, what: str, selection: str) -> go.Figure:
                      range=[0, top * 1.35 or 1])  # fmt: skip
     fig.update_yaxes(title_text="")
     return _finish(fig, what, selection, height=max(300, 60 + 28 * len(data)))
+
+
+def gain_bars(
+    df: pd.DataFrame, what: str, selection: str, source: str, target: str, color: str = "#1f77b4"
+) -> go.Figure:
+    """Skill share differences between two roles, largest first, with both sides' n in the hover.
+
+    ``df`` as from dashboard.stats.skill_gap.skill_gap (skill, n_from, postings_from, share_from,
+    n_to, postings_to, share_to, gain); the bars are the absolute gain in percentage points.
+    """
+    go = _go()
+    data = df.assign(size=df["gain"].abs()).iloc[::-1]
+    hover = [
+        f"<b>{r.skill}</b><br>{target}: {percent(r.share_to)} ({count(r.n_to)} of "
+        f"{count(r.postings_to)} postings)<br>{source}: {percent(r.share_from)} "
+        f"({count(r.n_from)} of {count(r.postings_from)} postings)<br>"
+        f"difference {r.gain * 100:+.1f} pp"
+        for r in data.itertuples(index=False)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=data["size"],
+            y=data["skill"],
+            orientation="h",
+            text=[f"{g * 100:+.1f} pp" for g in data["gain"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            marker_color=color,
+        )
+    )
+    top = float(data["size"].max()) if len(data) else 0.0
+    fig.update_xaxes(
+        title_text=f"Share of {target} postings minus share of {source} postings (points)",
+        tickformat=".0%",
+        range=[0, top * 1.25 or 1],
+    )
+    fig.update_yaxes(title_text="")
+    return _finish(fig, what, selection, height=max(300, 60 + 26 * len(data)))

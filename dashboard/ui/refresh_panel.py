@@ -26,6 +26,8 @@ import pandas as pd
 import psutil
 import streamlit as st
 
+from dashboard.stats.text import plain
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 POLL_SECONDS = 2.0
 FINAL_STATES = {"done", "ok", "failed", "finished", "error"}
@@ -198,8 +200,7 @@ def render_refresh_panel(store: Path) -> None:
         st.caption(
             "Refreshing is disabled on this deployment. To enable it, set "
             "`AIJOBS_ENABLE_REFRESH=1` or `enable_refresh = true` in `.streamlit/secrets.toml`; "
-            "or run "
-            f"`python -m etl refresh --out {store}` from a shell."
+            "or run `python -m etl refresh` from a shell on the server."
         )
         return
     job = load_job(store)
@@ -224,7 +225,7 @@ def _show_progress(store: str) -> None:
     progress = read_progress(Path(job.progress_file))
     kind, text = outcome(job, running, exit_code(job.pid), progress)
     show = {"running": st.info, "success": st.success, "warning": st.warning, "error": st.error}
-    show[kind](text)
+    show[kind](plain(text, 400))  # the refresh's own words may quote a source's answer
     table = progress_table(progress)
     if len(table):
         st.dataframe(table, hide_index=True, width="stretch")

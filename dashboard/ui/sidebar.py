@@ -15,7 +15,7 @@ import pycountry
 import streamlit as st
 
 from dashboard.queries.filters import Filters, Options
-from dashboard.ui.url import PAGE_KEYS, parse_query, to_query
+from dashboard.ui.url import PAGE_KEYS, ignored_notice, parse_query, to_query
 
 KEYS = {
     "roles": "f_role",
@@ -152,8 +152,13 @@ def render(options: Options) -> Filters:
     current = {k: st.query_params.get_all(k) for k in st.query_params if k not in PAGE_KEYS}
     as_lists = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
     if current != as_lists:
-        pages = {k: st.query_params.get_all(k) for k in st.query_params if k in PAGE_KEYS}
-        st.query_params.from_dict({**wanted, **pages})
+        # Only the filters' own keys: the page keys may be bound to widgets (bind="query-params"),
+        # which Streamlit forbids setting or deleting through st.query_params.
+        for k in set(current) - set(wanted):
+            del st.query_params[k]
+        changed = {k: v for k, v in wanted.items() if current.get(k) != as_lists[k]}
+        if changed:
+            st.query_params.update(changed)
     if ss.get(_IGNORED):
-        st.warning("Ignored in the link: " + "; ".join(ss[_IGNORED]), icon=":material/warning:")
+        st.warning(ignored_notice(ss[_IGNORED]), icon=":material/warning:")
     return f

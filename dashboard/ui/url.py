@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from dashboard.queries.filters import Filters, Options
+from dashboard.stats.text import plain, shorten
 from etl.contract import REMOTE_CODES, SENIORITY_CODES
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -34,13 +35,22 @@ _LIST_KEYS: dict[str, str] = {
 }
 URL_KEYS: tuple[str, ...] = (*_LIST_KEYS, "years", "months")
 PAGE_KEYS: tuple[str, ...] = (
-    "skill", "weigh", "a", "b",  # Where do you fit?, Compare
+    "skill", "weigh", "a", "b",  # Where do you fit?, Compare (a, b: role pickers, bound)
     "freq",  # Demand: daily values of the long-run series
     "cur",  # the pay currency (dashboard/ui/currency.py)
     "ma", "mb",  # Skills: the skill movers' periods
     "pay", "pay_cur", "per", "orole", "olevel", "oplace",  # Is this offer good? (on Share only)
+    "paykind",  # Salary, Compare roles: survey-reported or advertised pay
+    "tab",  # Salary: the breakdown tab
+    "show",  # Demand: postings or share of all postings
+    "top", "trend", "with", "heat",  # Skills: top N, trend skills, companions of, heatmap roles
 )  # fmt: skip
-"""Keys a page reads and writes itself (see the module docstring); never global filter keys."""
+"""Keys a page reads and writes itself (see the module docstring); never global filter keys.
+Most are the keys of widgets bound to the address (``bind="query-params"``): Streamlit restores
+and validates them, and this module leaves them alone. Widget keys are shared by all pages of a
+session, so one key never names two different things."""
+MAX_NOTICES = 5
+"""At most this many "ignored" notices are listed (then "and N more")."""
 
 
 def to_query(f: Filters) -> dict[str, list[str] | str]:
@@ -106,7 +116,9 @@ def parse_query(params: Mapping[str, Sequence[str]], options: Options) -> tuple[
             keep = tuple(dict.fromkeys(v for v in values if v in allowed))
             bad = [v for v in values if v not in allowed]
             if bad:
-                ignored.append(f"{key}={', '.join(repr(b) for b in bad)} (not in the data)")
+                shown = ", ".join(f"“{shorten(b, 40)}”" for b in bad[:3])
+                more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
+                ignored.append(f"{key}={shown}{more} (not in the data)")
             kwargs[_LIST_KEYS[key]] = keep
         elif key in ("years", "months"):
             raw = values[-1] if values else ""
@@ -115,11 +127,11 @@ def parse_query(params: Mapping[str, Sequence[str]], options: Options) -> tuple[
             else:
                 got = _range(raw, _month, options.months)
             if got is None:
-                ignored.append(f"{key}={raw!r} (expected from..to within the data)")
+                ignored.append(f"{key}=“{shorten(raw, 40)}” (expected from..to within the data)")
             else:
                 kwargs[key] = got
         else:
-            ignored.append(f"{key} (unknown parameter)")
+            ignored.append(f"“{shorten(key, 40)}” (unknown parameter)")
     f = Filters(**kwargs)  # type: ignore[arg-type]
     if f.countries and f.regions:
         allowed_c = set(options.countries_in(f.regions))
@@ -130,4 +142,12 @@ def parse_query(params: Mapping[str, Sequence[str]], options: Options) -> tuple[
     return f, ignored
 
 
-__all__ = ["PAGE_KEYS", "URL_KEYS", "parse_query", "to_query"]
+def ignored_notice(ignored: Sequence[str]) -> str:
+    """The warning about what a link held that was ignored, safe to render as Markdown: every
+    notice (which quotes the link's own text) shortened and escaped, at most MAX_NOTICES listed."""
+    shown = "; ".join(plain(n, 120) for n in ignored[:MAX_NOTICES])
+    more = len(ignored) - MAX_NOTICES
+    return "Ignored in the link: " + shown + (f"; and {more} more" if more > 0 else "")
+
+
+__all__ = ["PAGE_KEYS", "URL_KEYS", "ignored_notice", "parse_query", "to_query"]

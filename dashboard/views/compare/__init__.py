@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import queries
@@ -10,53 +9,24 @@ from dashboard.stats.format import count
 from dashboard.stats.honesty import mask_quantiles
 from dashboard.ui import charts
 from dashboard.ui.context import Context, empty_state
+from dashboard.views.compare import pickers
+from dashboard.views.compare.gap import gap_section
 from etl.contract import SENIORITY_CODES
 
-DEFAULT_PAIR = ("Machine Learning Engineer", "Research Scientist")
-URL_KEYS = ("a", "b")
-"""This page's keys in the address (?a=…&b=…, as the "Where do you fit?" page links here): they
-preselect the two role pickers once, when both name different roles of the store."""
-WIDGETS = ("cmp_a", "cmp_b")
-
-
-def _roles_from_url(roles: list[str]) -> None:
-    """Take ``a`` and ``b`` out of the address; valid ones preselect the pickers."""
-    pair = [st.query_params.get_all(k) for k in URL_KEYS]
-    for k in URL_KEYS:
-        if k in st.query_params:
-            del st.query_params[k]
-    if all(pair):
-        a, b = pair[0][-1], pair[1][-1]
-        if a in roles and b in roles and a != b:
-            st.session_state[WIDGETS[0]], st.session_state[WIDGETS[1]] = a, b
-
-
-def skill_gap(profile: pd.DataFrame, a: str, b: str, top: int = 12) -> pd.DataFrame:
-    """skill, share_a, share_b, diff (B − A): what B asks for much more than A, and vice versa."""
-    wide = profile.pivot_table(index="skill", columns="role", values="share", fill_value=0.0)
-    for r in (a, b):
-        if r not in wide.columns:
-            wide[r] = 0.0
-    out = pd.DataFrame({"skill": wide.index, "share_a": wide[a].values, "share_b": wide[b].values})
-    out["diff"] = out["share_b"] - out["share_a"]
-    ranked = out.reindex(out["diff"].abs().sort_values(ascending=False).index)
-    return ranked.head(top).reset_index(drop=True)
+URL_KEYS = pickers.URL_KEYS
+"""This page's keys in the address (?a=…&b=…, as the "Where do you fit?" page links here)."""
 
 
 def render(ctx: Context) -> None:
     st.title("Compare roles")
     roles = list(ctx.options.roles)
-    _roles_from_url(roles)
     if len(roles) < 2:
         empty_state("two roles to compare", ctx.filters)
         return
-    pick = [r if r in roles else roles[i] for i, r in enumerate(DEFAULT_PAIR)]
-    c1, c2 = st.columns(2)
-    a = c1.selectbox("Role A", roles, index=roles.index(pick[0]), key=WIDGETS[0])
-    b = c2.selectbox("Role B", roles, index=roles.index(pick[1]), key=WIDGETS[1])
-    if a == b:
-        st.info("Pick two different roles.")
+    pair = pickers.pick_roles(roles)
+    if pair is None:
         return
+    a, b = pair
     f = ctx.filters.with_(roles=(a, b))
     if ctx.filters.roles:
         st.caption("The sidebar's role filter is replaced here by the two roles compared.")
@@ -66,6 +36,7 @@ def render(ctx: Context) -> None:
         empty_state("postings", f)
     else:
         totals = monthly.groupby("role")["n"].sum()
+        c1, c2 = st.columns(2)
         c1.metric(f"{a} postings", count(totals.get(a, 0)))
         c2.metric(f"{b} postings", count(totals.get(b, 0)))
         st.plotly_chart(
@@ -137,17 +108,7 @@ def render(ctx: Context) -> None:
                         kind="percent",
                     )
                 )
-    gap = skill_gap(profile, a, b)
-    st.plotly_chart(
-        charts.diverging_bars(
-            gap,
-            "skill",
-            "diff",
-            f"What to learn moving from {a} to {b}",
-            label,
-            f"Share in {b} postings minus share in {a} postings (percentage points)",
-        )
-    )
+    gap_section(profile, a, b, label)
     _survey_sections(ctx, a, b)
 
 

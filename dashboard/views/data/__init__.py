@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import queries
 from dashboard.stats.export import neutralise_formulas
 from dashboard.stats.format import count, percent
+from dashboard.stats.text import plain
 from dashboard.ui.context import Context
 from dashboard.ui.refresh_panel import render_refresh_panel
 from dashboard.views.data.series_sources import series_sources_section
@@ -30,10 +31,10 @@ def render(ctx: Context) -> None:
         )
 
         for row in src.itertuples(index=False):
-            st.markdown(
-                f"- **{row.title or row.name}** (`{row.name}`, "
-                f"{row.license or 'license not stated'}): "
-                f"{row.description or 'no description'}"
+            st.markdown(  # the sources' own words, shown as text
+                f"- **{plain(row.title or row.name)}** ({plain(row.name)}, "
+                f"{plain(row.license or 'license not stated', 200)}): "
+                f"{plain(row.description or 'no description', 600)}"
             )
 
     series_sources_section(ctx)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.stats.format import count, percent
+from dashboard.stats.text import plain
 from dashboard.ui import charts
 from dashboard.ui.context import Context, empty_state
 from dashboard.ui.sidebar import country_name
@@ -21,7 +22,7 @@ def _sources_note(ctx: Context) -> None:
     if not notes.empty:
         with st.expander("What these postings are (and are not)"):
             for row in notes.itertuples(index=False):
-                st.markdown(f"**{row.title or row.name}** — {row.description}")
+                st.markdown(f"**{plain(row.title or row.name)}** — {plain(row.description, 600)}")
             st.caption(
                 "Posting counts follow what the sources collected, not total hiring: "
                 "a salaried-only subset over-represents roles that advertise pay."

@@ -16,6 +16,7 @@ from dashboard.stats import fit
 from dashboard.stats.format import count, money, percent
 from dashboard.stats.honesty import median_reason, thresholds
 from dashboard.stats.premium import describe
+from dashboard.stats.text import plain
 from dashboard.ui import charts
 from dashboard.ui.context import Context, empty_state
 from dashboard.ui.download import chart_csv
@@ -165,7 +166,7 @@ def render(ctx: Context) -> None:
     if st.session_state.get(_IGNORED):
         st.warning(
             "Ignored in the link: "
-            + ", ".join(f"skill={v!r}" for v in st.session_state[_IGNORED])
+            + ", ".join(f"skill=“{plain(v, 40)}”" for v in st.session_state[_IGNORED][:5])
             + " (not in the skills taxonomy)",
             icon=":material/warning:",
         )

@@ -4,10 +4,12 @@ their pages.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from dashboard.queries.filters import Filters, Options
-from dashboard.ui.url import PAGE_KEYS, URL_KEYS, parse_query, to_query
+from dashboard.ui.url import MAX_NOTICES, PAGE_KEYS, URL_KEYS, ignored_notice, parse_query, to_query
 
 OPTS = Options(
     roles=("Machine Learning Engineer", "Research Scientist"),
@@ -40,13 +42,13 @@ def test_an_empty_selection_has_an_empty_url() -> None:
 @pytest.mark.parametrize(
     ("params", "fragment"),
     [
-        ({"role": ["Astronaut"]}, "role='Astronaut'"),
-        ({"years": ["2025..2023"]}, "years='2025..2023'"),
-        ({"years": ["abc"]}, "years='abc'"),
-        ({"years": ["1990..2024"]}, "years='1990..2024'"),
+        ({"role": ["Astronaut"]}, "role=“Astronaut”"),
+        ({"years": ["2025..2023"]}, "years=“2025..2023”"),
+        ({"years": ["abc"]}, "years=“abc”"),
+        ({"years": ["1990..2024"]}, "years=“1990..2024”"),
         ({"months": ["2023-13..2023-02"]}, "months="),
         ({"months": ["2023-01"]}, "months="),
-        ({"utm_source": ["x"]}, "utm_source (unknown parameter)"),
+        ({"utm_source": ["x"]}, "“utm_source” (unknown parameter)"),
         ({"region": ["Europe"], "country": ["AU"]}, "country=AU (outside the chosen regions)"),
     ],
 )
@@ -67,7 +69,7 @@ def test_page_owned_keys_are_left_to_their_pages_not_reported() -> None:
     params = {"skill": ["PyTorch"], "a": ["Research Scientist"], "b": ["x"], "role": ["Nope"]}
     f, ignored = parse_query(params, OPTS)
     assert f == Filters(roles=())
-    assert ignored == ["role='Nope' (not in the data)"]
+    assert ignored == ["role=“Nope” (not in the data)"]
 
 
 def test_every_key_a_page_reads_is_declared_as_page_owned() -> None:
@@ -75,3 +77,28 @@ def test_every_key_a_page_reads_is_declared_as_page_owned() -> None:
 
     assert {fit.URL_KEY, *compare.URL_KEYS} <= set(PAGE_KEYS)
     assert not set(PAGE_KEYS) & set(URL_KEYS)
+
+
+INJECTION = "[Sign in again](https://evil.example/login) ![x](https://evil.example/p.png)"
+
+
+def test_a_link_value_is_echoed_as_inert_text_never_as_a_link_or_image() -> None:
+    _, ignored = parse_query({"role": [INJECTION], INJECTION: ["1"]}, OPTS)
+    notice = ignored_notice(ignored)
+    assert notice.startswith("Ignored in the link: ")
+    # every Markdown sign escaped: no link, image, autolink or directive can form
+    body = notice.removeprefix("Ignored in the link: ")
+    assert not re.search(r"(?<!\\)[\[\]()!:<>$]", body), body
+    assert "https://" not in body and "evil.example" not in body
+    assert r"\[Sign in again\]\(https\:\/\/evil\.example" in notice
+
+
+def test_a_huge_value_is_shortened_and_many_notices_are_capped() -> None:
+    huge = "A" * 100_000
+    _, ignored = parse_query(
+        {"role": [huge, *"BCDEF"], **{f"k{i}": ["x"] for i in range(50)}}, OPTS
+    )
+    notice = ignored_notice(ignored)
+    assert len(notice) < 1_000
+    assert "A" * 39 + "…" in notice and "and 3 more" in notice
+    assert notice.endswith(f"and {len(ignored) - MAX_NOTICES} more")
