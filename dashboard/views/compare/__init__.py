@@ -54,7 +54,8 @@ def render(ctx: Context) -> None:
         "Pay figures",
         ["survey", "advertised"],
         horizontal=True,
-        key="cmp_pay",
+        key="paykind",
+        bind="query-params",
         format_func=lambda k: "Survey-reported" if k == "survey" else "Advertised",
     )
     q = mask_quantiles(

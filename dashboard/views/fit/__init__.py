@@ -16,6 +16,7 @@ from dashboard.stats import fit
 from dashboard.stats.format import count, money, percent
 from dashboard.stats.honesty import median_reason, thresholds
 from dashboard.stats.premium import describe
+from dashboard.stats.role_skills import top_per_role
 from dashboard.stats.text import plain
 from dashboard.ui import charts
 from dashboard.ui.context import Context, empty_state
@@ -105,6 +106,33 @@ def _pick(options: list[str]) -> list[str]:
     return list(chosen)
 
 
+POSTINGS_NOTE = (
+    "Postings here count only those that list at least one skill (a posting without any says "
+    "nothing about what the role asks for), so a role can have fewer than on the Demand or "
+    "Compare pages."
+)
+
+
+def _roles_at_a_glance(freq: pd.DataFrame) -> None:
+    """Before any skill is picked: what each role's postings ask for most."""
+    if freq.empty:
+        return
+    st.subheader("What each role asks for most")
+    table = top_per_role(freq, 5)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Role": table["role"],
+                "Postings listing skills": [count(n) for n in table["postings"]],
+                "Top skills (share of the role's postings)": table["skills"],
+            }
+        ),
+        hide_index=True,
+        height="content",
+    )
+    st.caption(POSTINGS_NOTE)
+
+
 def _role_pay(ctx: Context) -> dict[str, str]:
     """Median survey-reported pay per role, or why it is hidden."""
     q = queries.pay.salary_quantiles(ctx.store, ctx.version, ctx.filters, "survey", ("role",))
@@ -126,7 +154,7 @@ def ranking_table(cov: pd.DataFrame, pay: dict[str, str]) -> pd.DataFrame:
             "Role": cov["role"],
             "Coverage": shown,
             "Skills you have": have,
-            "Postings": [count(n) for n in cov["postings"]],
+            "Postings listing skills": [count(n) for n in cov["postings"]],
             "Median pay (survey)": [pay.get(r, "no records") for r in cov["role"]],
             "Note": cov["note"],
         }
@@ -173,10 +201,12 @@ def render(ctx: Context) -> None:
     chosen = _pick(options)
     _write_url(chosen)
     weights = choose_weights(ctx)
+    freq = weights.frequencies
     if not chosen:
         st.info("Pick your skills, or paste a CV and press *Find skills in the text*.")
+        if weights.kind == "postings":
+            _roles_at_a_glance(freq)
         return
-    freq = weights.frequencies
     cov = fit.coverage(freq, chosen)
     if cov.empty:
         empty_state("postings with skills", ctx.filters)
@@ -198,6 +228,8 @@ def render(ctx: Context) -> None:
         chart_csv(ranked.head(12), "role coverage by your skills", key="csv-fit-coverage")
     table = relabel(ranking_table(cov, _role_pay(ctx)), weights)
     st.dataframe(table, hide_index=True, height="content")
+    if weights.kind == "postings":
+        st.caption(POSTINGS_NOTE)
     best = fit.best_roles(cov, 2)
     if not best:
         st.info("No role has enough postings in this selection to rank — widen the filters.")

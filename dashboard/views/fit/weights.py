@@ -73,7 +73,13 @@ def relabel(table: pd.DataFrame, weights: Weights) -> pd.DataFrame:
     are survey respondents, not postings."""
     if weights.kind == "postings":
         return table
-    out = table.rename(columns={"Postings": "Respondents (survey)", "Asked by": "Used by"})
+    out = table.rename(
+        columns={
+            "Postings listing skills": "Respondents (survey)",
+            "Postings": "Respondents (survey)",
+            "Asked by": "Used by",
+        }
+    )
     for column in ("Used by", "Note"):
         if column in out:
             out[column] = out[column].astype(str).str.replace("postings", "respondents")

@@ -19,9 +19,10 @@ from dashboard.ui.download import chart_csv
 from etl.contract import SENIORITY_CODES
 
 KINDS = {
-    "Survey-reported (salary records)": ("survey", "records"),
-    "Advertised (postings that state pay)": ("advertised", "postings"),
+    "survey": ("Survey-reported (salary records)", "records"),
+    "advertised": ("Advertised (postings that state pay)", "postings"),
 }
+"""Pay kind -> (label, unit). The kind is the address's ?pay=… (shared with Compare roles)."""
 
 
 QUANTILES = ["p10", "p25", "p50", "p75", "p90"]
@@ -86,8 +87,15 @@ def _section(ctx: Context, kind: str, unit: str, by: str, what: str) -> None:
 
 def render(ctx: Context) -> None:
     st.title("Salary")
-    label = st.radio("Pay figures", list(KINDS), horizontal=True, key="salary_kind")
-    kind, unit = KINDS[label]
+    kind = st.radio(
+        "Pay figures",
+        list(KINDS),
+        horizontal=True,
+        key="paykind",
+        bind="query-params",
+        format_func=lambda k: KINDS[k][0],
+    )
+    label, unit = KINDS[kind]
     total = queries.pay.salary_quantiles(*ctx.key, kind, ())
     n = int(total["n"].iloc[0]) if not total.empty else 0
     if n == 0:
@@ -114,7 +122,11 @@ def render(ctx: Context) -> None:
             "Advertised pay is the mid-point of the posted range, annualised (hourly ×2080), "
             "in USD at the ECB rate of the posting date."
         )
-    tabs = st.tabs(["By role", "By seniority", "By region", "By country", "Trend by year"])
+    tabs = st.tabs(
+        ["By role", "By seniority", "By region", "By country", "Trend by year"],
+        key="tab",
+        bind="query-params",
+    )
     with tabs[0]:
         _section(ctx, kind, unit, "role", "Annual pay by role")
     with tabs[1]:

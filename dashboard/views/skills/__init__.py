@@ -2,26 +2,81 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import queries
+from dashboard.stats.honesty import hide_thin, n_of, thresholds
+from dashboard.stats.role_skills import own_top_skills
 from dashboard.ui import charts
 from dashboard.ui.context import Context, empty_state
 from dashboard.ui.download import chart_csv
 from dashboard.views.skills.movers import movers_section
 from dashboard.views.skills.premium import premium_section
 
+HEAT_ROLES = 6
+"""Roles in the role × skill heatmap when the sidebar picks none: the most-posted ones."""
+
+
+def _trend_lines(trend: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The trend's monthly lines with gaps, thin months hidden, each point's n for its hover.
+
+    ``trend`` as from queries.skills.skill_trend (month, skill, n, share of that month's
+    postings): the month's total is n / share.
+    """
+    data = trend.assign(total=(trend["n"] / trend["share"]).round())
+    data = charts.with_month_gaps(data, "month", "share", "skill", per_month=("total",))
+    data, hidden = hide_thin(data, "share", "total")
+    data["_n"] = n_of((data["share"] * data["total"]).round(), data["total"])
+    return data, hidden
+
+
+def _heatmap(ctx: Context, top_n: int) -> None:
+    """Role × skill shares: the chosen roles' own top skills as columns."""
+    counts = queries.skills.role_skill_profile(*ctx.key, tuple(ctx.options.roles))
+    if counts.empty:
+        return
+    by_size = counts.groupby("role")["role_postings"].max().sort_values(ascending=False)
+    default = [r for r in ctx.filters.roles if r in by_size.index] or list(
+        by_size.index[:HEAT_ROLES]
+    )
+    roles = st.multiselect(
+        "Roles in the heatmap",
+        list(by_size.index),
+        default=default,
+        key="heat",
+        bind="query-params",
+        help="Its columns are these roles' own most asked-for skills.",
+    )
+    if not roles:
+        st.info("Pick at least one role for the heatmap.")
+        return
+    skills = own_top_skills(counts, roles, top_n)
+    chosen = counts[counts["role"].isin(roles) & counts["skill"].isin(skills)]
+    st.plotly_chart(
+        charts.heatmap(
+            chosen,
+            "role",
+            "skill",
+            "share",
+            "Share of each role's postings asking for each skill",
+            ctx.label + " · columns: these roles' own top skills",
+            columns=skills,
+        )
+    )
+    chart_csv(chosen, "skill share by role", key="csv-skills-heatmap", metric="skill_share")
+
 
 def render(ctx: Context) -> None:
     st.title("Skills")
-    top_n = st.slider("Skills to show", 5, 30, 15, key="skills_top")
+    top_n = st.slider("Skills to show", 5, 30, 15, key="top", bind="query-params")
     top = queries.skills.top_skills(*ctx.key, top_n)
     if top.empty:
         empty_state("postings with skills", ctx.filters)
         return
     st.plotly_chart(
         charts.ranked_bar(
-            top,
+            top.assign(_n=n_of(top["n"], (top["n"] / top["share"]).round())),
             "skill",
             "share",
             f"Top {top_n} skills by share of postings",
@@ -30,30 +85,23 @@ def render(ctx: Context) -> None:
             kind="percent",
             color="category",
             top=top_n,
+            n="_n",
         )
     )
     chart_csv(top, "top skills by share of postings", key="csv-skills-top", metric="skill_share")
 
-    by_role = queries.skills.skill_shares_by_role(*ctx.key, top_n)
-    st.plotly_chart(
-        charts.heatmap(
-            by_role,
-            "role",
-            "skill",
-            "share",
-            "Share of each role's postings asking for each skill",
-            ctx.label,
-        )
-    )
-    chart_csv(by_role, "skill share by role", key="csv-skills-heatmap", metric="skill_share")
+    _heatmap(ctx, top_n)
 
     skills = top["skill"].tolist()
-    chosen = st.multiselect("Skill trend for", skills, default=skills[:3], key="skills_trend")
+    chosen = st.multiselect(
+        "Skill trend for", skills, default=skills[:3], key="trend", bind="query-params"
+    )
     trend = queries.skills.skill_trend(*ctx.key, tuple(chosen))
     if not trend.empty:
+        data, hidden = _trend_lines(trend)
         st.plotly_chart(
             charts.lines_over_time(
-                charts.with_month_gaps(trend, "month", "share", "skill"),
+                data,
                 "month",
                 "share",
                 "skill",
@@ -61,11 +109,17 @@ def render(ctx: Context) -> None:
                 ctx.label,
                 "Share of the month's postings (%)",
                 kind="percent",
+                n="_n",
             )
         )
+        if hidden:
+            st.caption(
+                f"Hidden: {hidden} point(s) in months with fewer than "
+                f"{thresholds().min_n_median} postings in all (honesty policy)."
+            )
         chart_csv(trend, "skill share by month", key="csv-skills-trend", metric="skill_share")
 
-    anchor = st.selectbox("Skills that go with", skills, key="skills_anchor")
+    anchor = st.selectbox("Skills that go with", skills, key="with", bind="query-params")
     co = queries.skills.cooccurring(*ctx.key, anchor, 15)
     if co.empty:
         empty_state(f"postings asking for {anchor} and another skill", ctx.filters)

@@ -46,7 +46,7 @@ def _charts(at: AppTest) -> dict[str, dict]:
     figures = {}
     for chart in at.get("plotly_chart"):
         spec = json.loads(chart.proto.spec)
-        title = spec["layout"]["title"]["text"].split("<br>")[0]
+        title = spec["layout"]["title"]["text"].split("<br><sup>")[0].replace("<br>", " ")
         figures[title] = spec
     return figures
 

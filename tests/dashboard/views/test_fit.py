@@ -45,7 +45,19 @@ def test_the_page_asks_for_skills_when_none_are_chosen(
     at = _open_fit(_app(demo_store, monkeypatch))
     assert at.title[0].value == "Where do you fit?"
     assert any("Pick your skills" in i.value for i in at.info)
-    assert not at.dataframe
+    # not empty: each role's top skills, with the postings they stand on
+    assert [s.value for s in at.subheader] == ["What each role asks for most"]
+    table = at.dataframe[0].value
+    assert list(table.columns) == [
+        "Role",
+        "Postings listing skills",
+        "Top skills (share of the role's postings)",
+    ]
+    assert (
+        len(table) >= 5
+        and table["Top skills (share of the role's postings)"].str.contains("%").all()
+    )
+    assert any("only those that list at least one skill" in c.value for c in at.caption)
 
 
 def test_skills_from_the_url_rank_the_roles_by_coverage(
@@ -53,7 +65,7 @@ def test_skills_from_the_url_rank_the_roles_by_coverage(
 ) -> None:
     at = _open_fit(_app(demo_store, monkeypatch, skill=["PyTorch", "Python", "Astronaut"]))
     assert at.multiselect(key="fit_skills").value == ["PyTorch", "Python"]
-    assert any("skill='Astronaut'" in w.value for w in at.warning)
+    assert any("skill=“Astronaut”" in w.value for w in at.warning)
     assert not any("unknown parameter" in w.value for w in at.warning)  # not the sidebar's
     ranking = _table(at, "Role")
     freq = skill_queries.role_skill_frequencies(
