@@ -41,8 +41,9 @@ PAGES = (  # (page: routes/<page>.py runs views/<page>/, and /<page> is its URL)
 )
 
 
+# The tab's icon, a file of the app (a Material icon name would be fetched from Google Fonts).
+# A comment, not a string: Streamlit's "magic" would print a bare string of this script.
 FAVICON = ROOT / "dashboard" / "static" / "favicon.png"
-"""The tab's icon, a file of the app: a Material icon name would be fetched from Google Fonts."""
 
 
 def shown_path(path: Path) -> str:
