@@ -60,12 +60,16 @@ MODULES = (
     "dashboard.stats.format",
     "dashboard.stats.honesty",
     "dashboard.stats.headlines",
+    "dashboard.stats.text",
     "dashboard.ui",
     "dashboard.ui.context",
     "dashboard.ui.url",
     "dashboard.ui.sidebar",
     "dashboard.ui.charts",
+    "dashboard.ui.download",
+    "dashboard.ui.freshness",
     "dashboard.views.overview",
+    "dashboard.views.overview.series_headline",
 )
 STDERR_TAIL = 3000
 _log = logging.getLogger(__name__)
