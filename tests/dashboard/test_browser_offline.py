@@ -1,0 +1,149 @@
+"""The real app in Chromium with every host but 127.0.0.1 blocked, at 1440 px and at phone width
+(390 px): nothing is fetched from another site (the favicon and the world map's shapes are the
+app's own), no Deploy button, no console error, the map draws its countries, and on a phone the
+first screen shows a chart and legends sit below their plots. Screenshots of every page at both
+widths land in tests/screenshots/ (offline_<page>_<width>.png) for a person to look at."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from browser_pages import SHOTS
+
+from dashboard.ui.charts import MAP_DATA
+
+pytestmark = pytest.mark.browser
+
+PAGES = ("", "demand", "salary", "skills", "compare", "fit", "offer", "data", "about")
+PHONE = (390, 844)
+
+
+class Offline:
+    """One browser context whose requests to any host but 127.0.0.1 are refused and recorded,
+    with the console's errors."""
+
+    def __init__(self, browser, width: int, height: int) -> None:  # type: ignore[no-untyped-def]
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", self._console)
+        self.page.on("response", self._response)
+
+    def _route(self, route) -> None:  # type: ignore[no-untyped-def]
+        url = route.request.url
+        if url.startswith(("data:", "blob:")) or urlsplit(url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def _console(self, msg) -> None:  # type: ignore[no-untyped-def]
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+            self.errors.append(msg.text)  # failed loads are recorded with their address below
+
+    def _response(self, response) -> None:  # type: ignore[no-untyped-def]
+        # Streamlit's own client probes /<page>/_stcore/… before the root (a 404 by design)
+        if response.status >= 400 and "/_stcore/" not in response.url:
+            self.errors.append(f"{response.status} {response.url}")
+
+    def open(self, url: str):  # type: ignore[no-untyped-def]
+        self.blocked.clear()
+        self.errors.clear()
+        page = self.page
+        page.goto(url)
+        page.wait_for_selector("h1", timeout=60_000)
+        page.wait_for_timeout(300)
+        page.wait_for_function(
+            "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+        )
+        page.wait_for_timeout(1500)  # plots draw (and would fetch) after the run ends
+        return page
+
+    def shot(self, name: str) -> None:
+        SHOTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / name), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def desktop(browser) -> Iterator[Offline]:  # type: ignore[no-untyped-def]
+    view = Offline(browser, 1440, 1000)
+    yield view
+    view.context.close()
+
+
+@pytest.fixture(scope="module")
+def phone(browser) -> Iterator[Offline]:  # type: ignore[no-untyped-def]
+    view = Offline(browser, *PHONE)
+    yield view
+    view.context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_draws_at_1440px_with_nothing_from_another_host(
+    desktop: Offline, app_url: str, path: str
+) -> None:
+    page = desktop.open(f"{app_url}/{path}")
+    desktop.shot(f"offline_{path or 'overview'}_1440.png")
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert desktop.blocked == [], f"requests to other hosts: {desktop.blocked}"
+    assert desktop.errors == [], f"console errors: {desktop.errors}"
+    assert page.locator("[data-testid='stAppDeployButton']").count() == 0  # a local install
+    icon = page.locator("link[rel~='icon']").first.get_attribute("href") or ""
+    assert icon.startswith((f"{app_url}/media/", "data:image/png")), icon  # the app's own file
+
+
+def test_the_world_map_draws_its_countries_with_the_network_blocked(
+    desktop: Offline, app_url: str
+) -> None:
+    if not MAP_DATA.exists():
+        pytest.skip("the map's shapes are not installed (`make map-data` needs npm)")
+    page = desktop.open(f"{app_url}/demand")
+    # the coloured countries and the base map (land, coastlines) from the app's own shapes
+    page.wait_for_function(
+        "document.querySelectorAll('.js-plotly-plot .geo .choroplethlocation').length > 10",
+        timeout=60_000,
+    )
+    assert page.locator(".js-plotly-plot .geo .coastlines path, .geo .land path").count() > 0
+    assert desktop.blocked == [] and desktop.errors == []
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_at_phone_width_has_a_chart_or_content_on_the_first_screen(
+    phone: Offline, app_url: str, path: str
+) -> None:
+    page = phone.open(f"{app_url}/{path}")
+    phone.shot(f"offline_{path or 'overview'}_390.png")
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert phone.blocked == []
+    # nothing wider than the screen
+    overflow = page.evaluate(
+        "document.querySelector('[data-testid=\"stMain\"]').scrollWidth - window.innerWidth"
+    )
+    assert overflow <= 2, f"{overflow}px wider than the screen"
+    # every legend sits below its plot, not beside it
+    beside = page.evaluate(
+        """[...document.querySelectorAll('.js-plotly-plot')].filter(p => {
+               const legend = p.querySelector('.legend');
+               const plot = p.querySelector('.cartesianlayer .bg, .geolayer');
+               if (!legend || !plot) return false;
+               return legend.getBoundingClientRect().top < plot.getBoundingClientRect().bottom - 1;
+           }).length"""
+    )
+    assert beside == 0, f"{beside} legend(s) beside their plot"
+
+
+@pytest.mark.parametrize("path", ["demand", "salary", "skills", "compare"])
+def test_a_chart_page_shows_a_chart_on_a_phones_first_screen(
+    phone: Offline, app_url: str, path: str
+) -> None:
+    page = phone.open(f"{app_url}/{path}")
+    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    top = page.evaluate(
+        "Math.min(...[...document.querySelectorAll('.js-plotly-plot')]"
+        ".map(p => p.getBoundingClientRect().top))"
+    )
+    assert top < PHONE[1], f"the first chart starts at {top:.0f}px, below the first screen"
