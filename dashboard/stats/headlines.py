@@ -32,7 +32,9 @@ def growth_sentence(monthly: pd.DataFrame, role: str, t: Thresholds | None = Non
         verb = "grew" if change > 0 else "fell"
         return (
             f"{role} postings {verb} {percent(abs(change), 0)} between H1 and H2 "
-            f"{year} in the selection ({count(h1)} → {count(h2)})."
+            f"{year} in the selection ({count(h1)} → {count(h2)}): postings the sources "
+            "collected, whose coverage changes over the year, not a count of the market (the "
+            "Demand page's long view is the market trend)."
         )
     return None
 
