@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from browser_pages import SHOTS, open_page, settle
+from playwright.sync_api import expect
 
 from dashboard.queries import overview, sources
 from dashboard.queries.filters import Filters
@@ -75,6 +76,8 @@ def test_a_filter_set_in_the_sidebar_reaches_the_url(
         f = Filters(roles=("Machine Learning Engineer",))
         expected = overview.headline(str(demo_store), store_version(demo_store), f)["postings"]
         metric = page.locator("[data-testid='stMetricValue']").first
+        # The URL is written as the widget changes, before the rerun has drawn: wait for the redraw.
+        expect(metric).to_have_text(f"{expected:,}", timeout=60_000)
         assert metric.inner_text() == f"{expected:,}"
         page.screenshot(path=str(SHOTS / "overview_filtered.png"), full_page=True)
     finally:
