@@ -5,7 +5,9 @@ process uses one core; Dask runs the same chunk tasks on a ``LocalCluster`` of w
 or on an existing cluster of many machines, with the scheduling, retries after a lost worker
 and worker set-up it already knows how to do. Which one (``Engine``):
 
-- one chunk (a small source), or ``AIJOBS_WORKERS=1``: in this process, no Dask at all;
+- a small source (one chunk, or fewer rows than ``cluster_min_rows``: starting worker processes
+  that import pandas and load the knowledge costs ~5–10 s on 2 cores, more than it saves), or
+  ``AIJOBS_WORKERS=1``: in this process, no Dask at all;
 - ``AIJOBS_DASK_SCHEDULER=tcp://host:port``: that cluster (workers need only this package
   installed, and the mirror and the store's folder at the same paths, e.g. a shared disk);
 - otherwise a ``LocalCluster`` of ``AIJOBS_WORKERS`` processes (default min(2, cores)),
@@ -60,6 +62,10 @@ from etl.transform import (
 # Rows per task: small enough that one 100k-row batch keeps both cores busy, large enough that
 # the per-distinct-value work (titles, locations) is shared by many rows.
 CHUNK_ROWS = {"salaries": 50_000, "postings": 20_000}
+# Below these rows a source runs in this process even when a LocalCluster could take it: at
+# ~40k salary rows/s and ~5k postings/s (with text extraction) per core, two workers only win
+# back their start-up past roughly these sizes. An explicit scheduler is always used.
+CLUSTER_MIN_ROWS = {"salaries": 1_000_000, "postings": 150_000}
 FACT_COLUMNS = ("source_row", "source_id", "location", "country")
 SCHEDULER_ENV = "AIJOBS_DASK_SCHEDULER"
 PART = "part-{:06d}.parquet"
@@ -87,6 +93,20 @@ def chunk_rows(kind: str) -> int:
         except ValueError:
             raise ValueError(f"AIJOBS_CHUNK_ROWS must be a whole number, not {value!r}") from None
     return CHUNK_ROWS.get(kind, CHUNK_ROWS["postings"])
+
+
+def cluster_min_rows(kind: str) -> int:
+    """Rows from which a source of ``kind`` goes to a LocalCluster; ``AIJOBS_CLUSTER_MIN_ROWS``
+    overrides (0: always, as tests of the cluster path set it)."""
+    value = os.environ.get("AIJOBS_CLUSTER_MIN_ROWS", "").strip()
+    if value:
+        try:
+            return max(0, int(value))
+        except ValueError:
+            raise ValueError(
+                f"AIJOBS_CLUSTER_MIN_ROWS must be a whole number, not {value!r}"
+            ) from None
+    return CLUSTER_MIN_ROWS.get(kind, CLUSTER_MIN_ROWS["postings"])
 
 
 def load_knowledge() -> None:
@@ -197,6 +217,13 @@ class Engine:
     def distributed(self) -> bool:
         """Whether multi-chunk work goes to Dask (a cluster, or more than one local worker)."""
         return self.scheduler is not None or self.workers > 1
+
+    def takes(self, kind: str, rows: int) -> bool:
+        """Whether a source of ``kind`` with ``rows`` rows goes to Dask: always with a
+        scheduler, with a LocalCluster only from ``cluster_min_rows(kind)`` rows."""
+        if self.scheduler is not None:
+            return True
+        return self.workers > 1 and rows >= cluster_min_rows(kind)
 
     @property
     def name(self) -> str:
@@ -386,7 +413,7 @@ def source_facts(engine: Engine, chunks: list, source: dict) -> SourceFacts:
     cols = fact_columns(source)
     pieces = [_with_columns(c, cols) for c in chunks]
     all_ids, any_stated, parts = True, False, []
-    local = len(chunks) <= 1 or any(isinstance(c, _Slice) for c in chunks)
+    local = _local(engine, chunks, source["kind"])
     for ids, stated, counts in engine.map(chunk_facts, pieces, fact_source, local=local):
         all_ids, any_stated = all_ids and ids, any_stated or stated
         if len(counts):
@@ -397,12 +424,20 @@ def source_facts(engine: Engine, chunks: list, source: dict) -> SourceFacts:
     return SourceFacts(all_ids, any_stated, location.discredited_countries(agreement))
 
 
+def _local(engine: Engine, chunks: list, kind: str) -> bool:
+    """Whether a source's chunks run in this process (one chunk, slices of a frame held here,
+    or a source too small for the LocalCluster to pay off)."""
+    if len(chunks) <= 1 or any(isinstance(c, _Slice) for c in chunks):
+        return True
+    return not engine.takes(kind, sum(len(c) for c in chunks))
+
+
 def transform_chunks(engine: Engine, chunks: list, source: dict, out: Path) -> SourceParts:
     """Every chunk of a source transformed into parts under ``out`` (emptied first), then the
     duplicates across chunks settled: the parts equal the single-frame transform's tables."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    local = len(chunks) <= 1 or any(isinstance(c, _Slice) for c in chunks)
+    local = _local(engine, chunks, source["kind"])
     facts = None
     if source["kind"] != "salaries":
         facts = source_facts(engine, chunks, source)
@@ -499,7 +534,7 @@ def raw_chunks(raw: pd.DataFrame, source: dict, folder: Path, engine: Engine) ->
     """A raw table as chunks: slices of it in this process, or, when the chunks go to Dask, a
     Parquet file of it (one row group per chunk) under ``folder`` that each worker reads."""
     rows = chunk_rows(source["kind"])
-    if len(raw) <= rows or not engine.distributed:
+    if len(raw) <= rows or not engine.takes(source["kind"], len(raw)):
         return [_Slice(raw.iloc[s : s + rows], s) for s in range(0, max(len(raw), 1), rows)]
     try:
         table = pa.Table.from_pandas(raw, preserve_index=False)

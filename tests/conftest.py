@@ -10,9 +10,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("AIJOBS_SHARED_DATA", ROOT.parent / "shared" / "data")).resolve()
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-# Transform in-process: the test sources are small, and a process pool per refresh costs more
-# than it saves (tests/test_parallel.py runs the real 2-process path on purpose).
+# Transform in-process: the test sources are small, and a LocalCluster per refresh costs more
+# than it saves. Tests that ask for workers on purpose (tests/test_engine.py,
+# tests/test_refresh_kill.py) get the cluster path whatever the source's size.
 os.environ.setdefault("AIJOBS_WORKERS", "1")
+os.environ.setdefault("AIJOBS_CLUSTER_MIN_ROWS", "0")
 
 
 def _need_shared() -> None:

@@ -9,6 +9,7 @@ import pytest
 from etl.engine import (
     Engine,
     chunk_rows,
+    cluster_min_rows,
     parquet_chunks,
     read_parts,
     transform_file,
@@ -149,6 +150,37 @@ def test_a_source_of_one_chunk_runs_in_process_even_with_workers(tmp_path, monke
     result = chunked(raw, POSTINGS, tmp_path, monkeypatch, rows=10, workers=2)
     assert result.engine == "in-process"
     assert len(result.table) == 3
+
+
+def test_a_source_below_the_cluster_size_runs_in_process_and_writes_no_raw_copy(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("AIJOBS_CLUSTER_MIN_ROWS", "13")
+    raw = pd.DataFrame([posting(i % 5) for i in range(12)])
+    result = chunked(raw, POSTINGS, tmp_path, monkeypatch, rows=4, workers=2)
+    assert result.engine == "in-process"
+    assert not (tmp_path / "_raw").exists()
+    assert_same(result, single(raw, POSTINGS), "postings")
+
+
+def test_a_source_at_the_cluster_size_goes_to_the_local_cluster(monkeypatch):
+    monkeypatch.setenv("AIJOBS_CLUSTER_MIN_ROWS", "12")
+    engine = Engine(workers=2)
+    assert engine.takes("postings", 12) and not engine.takes("postings", 11)
+    assert not Engine(workers=1).takes("postings", 10**9)
+
+
+def test_an_explicit_scheduler_takes_every_multi_chunk_source(monkeypatch):
+    monkeypatch.setenv("AIJOBS_CLUSTER_MIN_ROWS", "1000000")
+    assert Engine(workers=1, scheduler="tcp://127.0.0.1:1").takes("postings", 2)
+
+
+def test_cluster_size_defaults_per_kind_and_a_bad_value_is_a_one_line_error(monkeypatch):
+    monkeypatch.delenv("AIJOBS_CLUSTER_MIN_ROWS", raising=False)
+    assert cluster_min_rows("salaries") > cluster_min_rows("postings") > 10_000
+    monkeypatch.setenv("AIJOBS_CLUSTER_MIN_ROWS", "lots")
+    with pytest.raises(ValueError, match="AIJOBS_CLUSTER_MIN_ROWS"):
+        cluster_min_rows("postings")
 
 
 def test_an_unreachable_scheduler_is_a_one_line_config_error(tmp_path, monkeypatch):
