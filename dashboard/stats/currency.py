@@ -97,3 +97,57 @@ def convert_columns(
 def money(value: float, currency: str) -> str:
     """'€123k', 'PLN 450k', '$1.23M' — a pay figure in its currency (dashboard.stats.format)."""
     return format_money(value, currency=currency)
+
+
+def convert(usd: float | None, currency: str, on: dt.date | int | None) -> float:
+    """One USD amount in ``currency`` at ``on`` (see ``rate``); NaN stays NaN, USD unchanged."""
+    value = float("nan") if usd is None or pd.isna(usd) else float(usd)
+    return value if currency == DEFAULT_CURRENCY else value * rate(currency, on).per_usd
+
+
+def aggregate_day(
+    kind: str,
+    years: tuple[int, int] | None,
+    months: tuple[str, str] | None,
+    all_years: Sequence[int],
+    all_months: Sequence[str],
+) -> int | dt.date | None:
+    """The date a pay aggregate over a selection is converted at: for survey pay its latest
+    survey year (-> 1 July), for advertised pay the first day of its latest posting month. The
+    selection's ranges win over the store's (``all_*``, sorted); None when there is no data."""
+    if kind == "survey":
+        last_year = years[1] if years else (all_years[-1] if all_years else None)
+        return None if last_year is None else int(last_year)
+    last_month = months[1] if months else (all_months[-1] if all_months else None)
+    return None if last_month is None else dt.date.fromisoformat(f"{last_month}-01")
+
+
+def rate_note(currency: str, on: dt.date | int | None) -> str:
+    """How a figure was converted, for a caption or a help text: "in EUR at the ECB reference
+    rate of 2025-07-01 (1 USD = 0.8512 EUR)"; "in USD" for USD (the store's own currency)."""
+    if currency == DEFAULT_CURRENCY:
+        return "in USD"
+    used = rate(currency, on)
+    day = f"{used.date:%Y-%m-%d}" if used.date else "the latest date"
+    per = f"1 USD = {used.per_usd:,.4g} {currency}"
+    return f"in {currency} at the ECB reference rate of {day} ({per})"
+
+
+def with_converted(
+    frame: pd.DataFrame, usd_column: str, currency: str, on: pd.Series
+) -> pd.DataFrame:
+    """``frame`` with every column kept and ``usd_column`` ("salary_usd") added in ``currency``
+    at each row's date ``on`` as ``salary_eur``, with the rate used (``eur_per_usd``) and its
+    date (``eur_rate_date``). Unchanged for USD. For tables that already hold a row's own
+    ``currency`` and ``rate_date`` (an advertised pay as stated), which must not be overwritten."""
+    if currency == DEFAULT_CURRENCY or frame.empty:
+        return frame
+    code = currency.lower()
+    rates = usd_rates(pd.Series(currency, index=frame.index), on)
+    out = frame.copy()
+    out[f"{usd_column.removesuffix('_usd')}_{code}"] = (
+        pd.to_numeric(frame[usd_column], errors="coerce").astype("float64") / rates["usd_rate"]
+    )
+    out[f"{code}_per_usd"] = 1.0 / rates["usd_rate"]
+    out[f"{code}_rate_date"] = rates["rate_date"]
+    return out

@@ -50,13 +50,15 @@ def top_role_sentence(by_role: pd.DataFrame) -> str | None:
     )
 
 
-def median_sentence(n: int, median: float | None, years: tuple[object, object]) -> str:
-    """Median survey-reported salary, or why it is hidden."""
+def median_sentence(
+    n: int, median: float | None, years: tuple[object, object], currency: str = "USD"
+) -> str:
+    """Median survey-reported salary (already in ``currency``), or why it is hidden."""
     why = median_reason(int(n), "records")
-    if why or median is None:
+    if why or median is None or pd.isna(median):
         return f"Median survey-reported salary hidden: {why or 'no records'}."
     return (
-        f"Median survey-reported salary: {money(median)} per year "
+        f"Median survey-reported salary: {money(median, currency=currency)} per year "
         f"({count(n)} records, {years[0]}–{years[1]})."
     )
 

@@ -337,9 +337,11 @@ def grouped_bars(
     y_label: str,
     kind: str = "money",
     order: list[str] | None = None,
+    currency: str = "USD",
 ) -> go.Figure:
-    """Side-by-side bars (e.g. median pay by seniority for two roles)."""
-    data = df.assign(_label=_fmt(df[y], kind))
+    """Side-by-side bars (e.g. median pay by seniority for two roles); money in ``currency``
+    (already converted by the caller)."""
+    data = df.assign(_label=_fmt(df[y], kind, currency))
     fig = _px().bar(
         data,
         x=x,
@@ -354,7 +356,7 @@ def grouped_bars(
     fig.update_yaxes(title_text=y_label)
     fig.update_xaxes(title_text="")
     if kind == "money":
-        fig.update_yaxes(tickprefix="$", tickformat="~s")
+        fig.update_yaxes(tickprefix=SYMBOLS.get(currency, ""), tickformat="~s")
     elif kind == "percent":
         fig.update_yaxes(tickformat=".0%")
     return _finish(fig, what, selection)

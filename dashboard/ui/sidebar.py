@@ -2,8 +2,9 @@
 
 On a session's first run the URL is parsed (unknown or malformed values are dropped and listed in
 a warning); after that the widgets are the truth and the URL is rewritten from them on every run,
-so the address bar can always be shared. Widgets are addressed by key (``f_*``). Page-owned keys
-(dashboard.ui.url.PAGE_KEYS) are left in the address for their page; any other key is dropped.
+so the address bar can always be shared. Widgets are addressed by key (``f_*``). The currency and
+the page-owned keys (dashboard.ui.url.KEPT_KEYS) are left in the address for their owners; any
+other key is dropped.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pycountry
 import streamlit as st
 
 from dashboard.queries.filters import Filters, Options
-from dashboard.ui.url import PAGE_KEYS, ignored_notice, parse_query, to_query
+from dashboard.ui.url import KEPT_KEYS, ignored_notice, parse_query, to_query
 
 KEYS = {
     "roles": "f_role",
@@ -149,7 +150,7 @@ def render(options: Options) -> Filters:
         sources=tuple(ss.get(KEYS["sources"]) or ()),
     )
     wanted = to_query(f)
-    current = {k: st.query_params.get_all(k) for k in st.query_params if k not in PAGE_KEYS}
+    current = {k: st.query_params.get_all(k) for k in st.query_params if k not in KEPT_KEYS}
     as_lists = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
     if current != as_lists:
         # Only the filters' own keys: the page keys may be bound to widgets (bind="query-params"),

@@ -5,6 +5,9 @@ Two kinds of keys live in it:
 
 - the global filters (``URL_KEYS``), owned by this module and the sidebar, which rewrites them on
   every run;
+- the pay currency (``CURRENCY_KEY``, ?cur=), global like the filters but owned by its own
+  sidebar box (dashboard/ui/currency.py), which rewrites it on every run of every page, so it
+  survives navigation between pages;
 - page-owned keys (``PAGE_KEYS``), read and written by the page they belong to (``skill`` and
   ``weigh`` by "Where do you fit?", ``a`` and ``b`` by Compare roles, ``freq`` by Demand). The
   filters leave them alone: they are neither parsed, nor reported as unknown, nor dropped. A page
@@ -37,7 +40,6 @@ URL_KEYS: tuple[str, ...] = (*_LIST_KEYS, "years", "months")
 PAGE_KEYS: tuple[str, ...] = (
     "skill", "weigh", "a", "b",  # Where do you fit?, Compare (a, b: role pickers, bound)
     "freq",  # Demand: daily values of the long-run series
-    "cur",  # the pay currency (dashboard/ui/currency.py)
     "ma", "mb",  # Skills: the skill movers' periods
     "pay", "pay_cur", "per", "orole", "olevel", "oplace",  # Is this offer good? (on Share only)
     "paykind",  # Salary, Compare roles: survey-reported or advertised pay
@@ -49,6 +51,10 @@ PAGE_KEYS: tuple[str, ...] = (
 Most are the keys of widgets bound to the address (``bind="query-params"``): Streamlit restores
 and validates them, and this module leaves them alone. Widget keys are shared by all pages of a
 session, so one key never names two different things."""
+CURRENCY_KEY = "cur"
+"""The pay currency's key (a currency code; absent means USD), global to every page."""
+KEPT_KEYS: tuple[str, ...] = (CURRENCY_KEY, *PAGE_KEYS)
+"""Keys the filters neither parse, nor report, nor drop: the currency and the page keys."""
 MAX_NOTICES = 5
 """At most this many "ignored" notices are listed (then "and N more")."""
 
@@ -102,13 +108,13 @@ def parse_query(params: Mapping[str, Sequence[str]], options: Options) -> tuple[
     """Filters from URL query values (key -> all its values) and what was ignored, in words.
 
     Unknown keys, unknown values and malformed ranges are dropped, never raised: a hand-edited or
-    stale link still opens, and the caller shows the returned notices. Page-owned keys
-    (``PAGE_KEYS``) are skipped: their page reads them.
+    stale link still opens, and the caller shows the returned notices. The currency and the
+    page-owned keys (``KEPT_KEYS``) are skipped: their owners read them.
     """
     ignored: list[str] = []
     kwargs: dict[str, object] = {}
     for key, values in params.items():
-        if key in PAGE_KEYS:
+        if key in KEPT_KEYS:
             continue
         values = [v for v in values if v is not None]
         if key in _LIST_KEYS:
@@ -150,4 +156,12 @@ def ignored_notice(ignored: Sequence[str]) -> str:
     return "Ignored in the link: " + shown + (f"; and {more} more" if more > 0 else "")
 
 
-__all__ = ["PAGE_KEYS", "URL_KEYS", "ignored_notice", "parse_query", "to_query"]
+__all__ = [
+    "CURRENCY_KEY",
+    "KEPT_KEYS",
+    "PAGE_KEYS",
+    "URL_KEYS",
+    "ignored_notice",
+    "parse_query",
+    "to_query",
+]

@@ -8,6 +8,7 @@ from dashboard import queries
 from dashboard.stats.format import count
 from dashboard.stats.honesty import mask_quantiles
 from dashboard.ui import charts
+from dashboard.ui import currency as pay_currency
 from dashboard.ui.context import Context, empty_state
 from dashboard.views.compare import pickers
 from dashboard.views.compare.gap import gap_section
@@ -58,9 +59,9 @@ def render(ctx: Context) -> None:
         bind="query-params",
         format_func=lambda k: "Survey-reported" if k == "survey" else "Advertised",
     )
-    q = mask_quantiles(
-        queries.pay.salary_quantiles(ctx.store, ctx.version, f, pay_kind, ("role", "seniority"))
-    )
+    day = pay_currency.rate_day(ctx, pay_kind)
+    usd = queries.pay.salary_quantiles(ctx.store, ctx.version, f, pay_kind, ("role", "seniority"))
+    q = mask_quantiles(pay_currency.in_currency(usd, day))
     shown = q.dropna(subset=["p50"])
     if shown.empty:
         empty_state("pay figures with enough data", f)
@@ -74,10 +75,12 @@ def render(ctx: Context) -> None:
                 "role",
                 "Median annual pay by seniority",
                 label,
-                "USD per year",
+                f"{pay_currency.current()} per year",
                 order=order,
+                currency=pay_currency.current(),
             )
         )
+        pay_currency.caption("Pay", day)
     hidden = q[q["p50"].isna()]
     if not hidden.empty:
         st.caption(

@@ -13,9 +13,14 @@ from dashboard.stats.bands import years_label
 from dashboard.stats.format import count
 from dashboard.stats.honesty import median_reason
 from dashboard.ui import charts
+from dashboard.ui import currency as pay_currency
 from dashboard.ui.context import Context
 
 TOP_TOOLS = 10
+BANDS_NOTE = (
+    " The bands stay in USD, the survey's own currency, whatever the sidebar's Pay currency: a "
+    "band is the answer respondents ticked, and its converted edges would be a different band."
+)
 CAVEAT = (
     "Self-selected Kaggle users, not a representative sample of practitioners. Pay is a yearly "
     "USD band, not an amount; education is the highest attained or planned within two years. "
@@ -183,5 +188,5 @@ def _pay(ctx: Context, roles: tuple[str, str], countries: tuple[str, ...], label
         st.dataframe(table, hide_index=True)
     st.caption(
         "Survey bands are never pooled with the survey amounts (aijobs) or advertised pay shown "
-        "above: each is its own figure."
+        "above: each is its own figure." + ("" if pay_currency.current() == "USD" else BANDS_NOTE)
     )

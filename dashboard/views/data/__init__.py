@@ -6,26 +6,49 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
+from dashboard.stats.currency import DEFAULT_CURRENCY, with_converted
 from dashboard.stats.export import neutralise_formulas
 from dashboard.stats.format import count, percent
 from dashboard.stats.text import plain
+from dashboard.ui import currency as pay_currency
 from dashboard.ui.context import Context
 from dashboard.ui.refresh_panel import render_refresh_panel
 from dashboard.views.data.series_sources import series_sources_section
 
 
 def preview_columns(rows: pd.DataFrame) -> dict[str, object]:
-    """How the preview shows its columns: dates as dates (no "00:00:00"), pay as dollars, years
-    and counts without separators' surprises."""
+    """How the preview shows its columns: dates as dates (no "00:00:00"), USD pay as dollars,
+    other amounts (as advertised, or converted) as plain numbers beside their currency column,
+    years and counts without separators' surprises."""
     config: dict[str, object] = {}
     for col in rows.columns:
         if pd.api.types.is_datetime64_any_dtype(rows[col]) or col.endswith("_date"):
             config[col] = st.column_config.DateColumn(col, format="YYYY-MM-DD")
         elif col.startswith("salary") and pd.api.types.is_numeric_dtype(rows[col]):
-            config[col] = st.column_config.NumberColumn(col, format="dollar")
+            money = "dollar" if col.endswith("_usd") else "localized"
+            config[col] = st.column_config.NumberColumn(col, format=money)
+        elif col.endswith("_per_usd"):
+            config[col] = st.column_config.NumberColumn(col, format="%.4f")
         elif col == "year":
             config[col] = st.column_config.NumberColumn(col, format="%d")
     return config
+
+
+def pay_in_currency(rows: pd.DataFrame) -> pd.DataFrame:
+    """The preview with ``salary_usd`` also in the sidebar's currency at each row's own date (a
+    posting's posted_date, a survey year's 1 July), with the rate and its date; the amount as
+    advertised, its currency and period and the ETL's USD rate stay as they are."""
+    cur = pay_currency.current()
+    if cur == DEFAULT_CURRENCY or "salary_usd" not in rows:
+        return rows
+    on = rows["posted_date"] if "posted_date" in rows else rows["year"].astype("int64")
+    out = with_converted(rows, "salary_usd", cur, on)
+    st.caption(
+        f"salary_{cur.lower()}: salary_usd in {cur} (sidebar: Pay currency) at the ECB reference "
+        f"rate of each row's date ({cur.lower()}_rate_date, {cur.lower()}_per_usd); not adjusted "
+        "for purchasing power."
+    )
+    return out
 
 
 def render(ctx: Context) -> None:
@@ -111,6 +134,7 @@ def render(ctx: Context) -> None:
     if not rows.empty:
         shown = "" if total <= len(rows) else f"; the newest {count(len(rows))} are shown"
         st.caption(f"{count(total)} {table} match the filters{shown}.")
+        rows = pay_in_currency(rows)
         st.dataframe(  # toolbar CSV: safe
             neutralise_formulas(rows), hide_index=True, column_config=preview_columns(rows)
         )

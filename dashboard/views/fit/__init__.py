@@ -13,12 +13,13 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.stats import fit
-from dashboard.stats.format import count, money, percent
+from dashboard.stats.format import count, percent
 from dashboard.stats.honesty import median_reason, thresholds
 from dashboard.stats.premium import describe
 from dashboard.stats.role_skills import top_per_role
 from dashboard.stats.text import plain
 from dashboard.ui import charts
+from dashboard.ui import currency as pay_currency
 from dashboard.ui.context import Context, empty_state
 from dashboard.ui.download import chart_csv
 from dashboard.views.compare import URL_KEYS
@@ -136,10 +137,12 @@ def _roles_at_a_glance(freq: pd.DataFrame) -> None:
 def _role_pay(ctx: Context) -> dict[str, str]:
     """Median survey-reported pay per role, or why it is hidden."""
     q = queries.pay.salary_quantiles(ctx.store, ctx.version, ctx.filters, "survey", ("role",))
+    day = pay_currency.rate_day(ctx, "survey")
     out = {}
     for r in q.itertuples(index=False):
         why = median_reason(int(r.n), "records")
-        out[r.role] = f"hidden: {why}" if why else f"{money(r.p50)} ({count(r.n)} records)"
+        pay = pay_currency.shown(r.p50, day)
+        out[r.role] = f"hidden: {why}" if why else f"{pay} ({count(r.n)} records)"
     return out
 
 
@@ -228,6 +231,7 @@ def render(ctx: Context) -> None:
         chart_csv(ranked.head(12), "role coverage by your skills", key="csv-fit-coverage")
     table = relabel(ranking_table(cov, _role_pay(ctx)), weights)
     st.dataframe(table, hide_index=True, height="content")
+    pay_currency.caption("Median pay (survey)", pay_currency.rate_day(ctx, "survey"))
     if weights.kind == "postings":
         st.caption(POSTINGS_NOTE)
     best = fit.best_roles(cov, 2)

@@ -6,9 +6,11 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.stats import headlines
-from dashboard.stats.format import count, money
+from dashboard.stats.currency import DEFAULT_CURRENCY, rate_note
+from dashboard.stats.format import count
 from dashboard.stats.honesty import median_reason
 from dashboard.ui import charts
+from dashboard.ui import currency as pay_currency
 from dashboard.ui.context import Context, empty_state
 from dashboard.ui.download import chart_csv
 from dashboard.views.overview.series_headline import series_headline
@@ -63,24 +65,33 @@ def render(ctx: Context) -> None:
             chart_csv(skills, "top skills asked for", key="csv-overview-skills")
 
     cols = metrics.columns(4)
+    cur = pay_currency.current()
     cols[0].metric(
         "Job postings",
         count(h["postings"]),
         help="Postings in the selection (all sources of kind 'postings').",
     )
     cols[1].metric("Salary-survey records", count(h["salaries"]))
+    survey_day = pay_currency.rate_day(ctx, "survey")
+    adv_day = pay_currency.rate_day(ctx, "advertised")
     survey_why = median_reason(int(h["salaries"] or 0), "records")
     cols[2].metric(
         "Median survey salary",
-        "hidden" if survey_why else money(h["median_survey"]),
-        help=survey_why or "Annual gross pay in USD, survey-reported.",
+        "hidden" if survey_why else pay_currency.shown(h["median_survey"], survey_day),
+        help=survey_why or f"Annual gross pay, survey-reported, {rate_note(cur, survey_day)}.",
     )
     adv_why = median_reason(int(h["postings_with_pay"] or 0), "postings with pay")
     cols[3].metric(
         "Median advertised pay",
-        "hidden" if adv_why else money(h["median_advertised"]),
-        help=adv_why or f"{count(h['postings_with_pay'])} postings state pay.",
+        "hidden" if adv_why else pay_currency.shown(h["median_advertised"], adv_day),
+        help=adv_why
+        or f"{count(h['postings_with_pay'])} postings state pay; {rate_note(cur, adv_day)}.",
     )
+    if cur != DEFAULT_CURRENCY:
+        metrics.caption(
+            f"Survey pay {rate_note(cur, survey_day)}; advertised pay {rate_note(cur, adv_day)} "
+            "(sidebar: Pay currency)."
+        )
 
     monthly = queries.demand.postings_by_month(*ctx.key)
     focus = next(
@@ -91,7 +102,10 @@ def render(ctx: Context) -> None:
         headlines.top_role_sentence(by_role),
         headlines.growth_sentence(monthly, focus) if focus else None,
         headlines.median_sentence(
-            int(h["salaries"] or 0), h["median_survey"], (h["first_year"], h["last_year"])
+            int(h["salaries"] or 0),
+            pay_currency.convert(h["median_survey"], survey_day),
+            (h["first_year"], h["last_year"]),
+            cur,
         ),
         headlines.top_skill_sentence(skills),
     ]

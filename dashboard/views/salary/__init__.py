@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
 from dashboard import queries
 from dashboard.stats import currency
-from dashboard.stats.currency import DEFAULT_CURRENCY, convert_columns
+from dashboard.stats.currency import DEFAULT_CURRENCY
 from dashboard.stats.format import count, money
 from dashboard.stats.honesty import mask_quantiles, median_reason
 from dashboard.ui import charts
@@ -26,23 +24,6 @@ KINDS = {
 
 
 QUANTILES = ["p10", "p25", "p50", "p75", "p90"]
-
-
-def _rate_day(ctx: Context, kind: str) -> int | date | None:
-    """The date an aggregate over the selection is converted at: its latest survey year (-> 1
-    July) or the first day of its latest posting month."""
-    if kind == "survey":
-        years = ctx.filters.years or (ctx.options.years[-1:] * 2 if ctx.options.years else None)
-        return int(years[1]) if years else None
-    months = ctx.filters.months or (ctx.options.months[-1:] * 2 if ctx.options.months else None)
-    return date.fromisoformat(months[1] + "-01") if months else None
-
-
-def _in_currency(q: pd.DataFrame, cur: str, on: int | date | pd.Series | None) -> pd.DataFrame:
-    """The quantile columns of ``q`` in ``cur`` (ECB rate at ``on``); USD as it is."""
-    if cur == DEFAULT_CURRENCY:
-        return q
-    return convert_columns(q, QUANTILES, cur, on)
 
 
 def percentile_table(q: pd.DataFrame, group: str, unit: str, cur: str = "USD") -> pd.DataFrame:
@@ -70,7 +51,7 @@ def _order(q: pd.DataFrame, col: str) -> pd.DataFrame:
 def _section(ctx: Context, kind: str, unit: str, by: str, what: str) -> None:
     cur = currency_ui.current()
     q = _order(queries.pay.salary_quantiles(*ctx.key, kind, (by,)).dropna(subset=[by]), by)
-    q = _in_currency(q, cur, _rate_day(ctx, kind))
+    q = currency_ui.in_currency(q, currency_ui.rate_day(ctx, kind))
     if by == "country_code":
         q = q.sort_values("n", ascending=False).head(20)
     if q.empty:
@@ -103,8 +84,8 @@ def render(ctx: Context) -> None:
         return
     why = median_reason(n, unit)
     cur = currency_ui.current()
-    day = _rate_day(ctx, kind)
-    total = _in_currency(total, cur, day)
+    day = currency_ui.rate_day(ctx, kind)
+    total = currency_ui.in_currency(total, day)
     st.metric(
         f"Median, {label.split(' (')[0].lower()}",
         "hidden" if why else money(total["p50"].iloc[0], currency=cur),
@@ -137,7 +118,7 @@ def render(ctx: Context) -> None:
         _section(ctx, kind, unit, "country_code", "Annual pay by country (top 20 by n)")
     with tabs[4]:
         trend = queries.pay.salary_quantiles(*ctx.key, kind, ("year",))
-        trend = mask_quantiles(_in_currency(trend, cur, trend["year"].astype("int64")), unit)
+        trend = mask_quantiles(currency_ui.in_currency(trend, trend["year"].astype("int64")), unit)
         shown = trend.dropna(subset=["p50"])
         if shown.empty:
             empty_state(f"salary {unit} with enough data per year", ctx.filters)

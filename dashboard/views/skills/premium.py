@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from dashboard.queries import pay
-from dashboard.stats.format import count, money, percent
+from dashboard.stats.format import count, percent
 from dashboard.stats.honesty import median_reason, thresholds
 from dashboard.stats.premium import ALL_ROLES, describe
+from dashboard.ui import currency as pay_currency
 from dashboard.ui.context import Context, empty_state
 
 
@@ -62,15 +65,18 @@ def premium_section(ctx: Context, skills: list[str]) -> None:
     )
     with st.expander("Pay by seniority, with and without a skill"):
         skill = st.selectbox("Skill", skills, key="prem_skill")
-        st.dataframe(_levels_display(levels[levels["skill"] == skill]), hide_index=True)
+        day = pay_currency.rate_day(ctx, "advertised")
+        st.dataframe(_levels_display(levels[levels["skill"] == skill], day), hide_index=True)
+        pay_currency.caption("Medians", day)
 
 
-def _levels_display(levels: pd.DataFrame) -> pd.DataFrame:
-    """Per-level medians, blanked below the median threshold (the note says why)."""
+def _levels_display(levels: pd.DataFrame, day: int | date | None) -> pd.DataFrame:
+    """Per-level medians in the chosen currency at ``day``, blanked below the median threshold
+    (the note says why)."""
 
     def med(values: pd.Series, ns: pd.Series) -> list[str]:
         return [
-            money(v) if median_reason(int(n), "postings") is None else "—"
+            pay_currency.shown(v, day) if median_reason(int(n), "postings") is None else "—"
             for v, n in zip(values, ns, strict=True)
         ]
 

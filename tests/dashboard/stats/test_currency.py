@@ -10,12 +10,16 @@ import pytest
 from currency_converter import CurrencyConverter
 
 from dashboard.stats.currency import (
+    aggregate_day,
+    convert,
     convert_columns,
     currencies,
     from_usd,
     money,
     rate,
+    rate_note,
     to_usd,
+    with_converted,
 )
 
 TABLE = CurrencyConverter(fallback_on_missing_rate=True)
@@ -74,3 +78,53 @@ def test_money_is_short_and_names_the_currency():
     assert money(1_234_567, "USD") == "$1.23M"
     assert money(450_000, "PLN") == "PLN 450k"
     assert money(math.nan, "USD") == "—"
+
+
+@pytest.mark.parametrize("on", [2022, dt.date(2024, 3, 1)])
+def test_one_figure_converts_at_the_rate_table_and_round_trips(on):
+    day = dt.date(on, 7, 1) if isinstance(on, int) else on
+    eur = convert(150_000.0, "EUR", on)
+    assert eur == pytest.approx(TABLE.convert(150_000, "USD", "EUR", date=day), rel=1e-12)
+    assert to_usd(eur, "EUR", on) == pytest.approx(150_000.0, rel=1e-12)
+    assert convert(150_000.0, "USD", on) == 150_000.0
+    assert math.isnan(convert(None, "EUR", on)) and math.isnan(convert(math.nan, "EUR", on))
+
+
+def test_an_aggregate_converts_at_the_latest_date_of_the_selection_else_of_the_store():
+    years, months = (2020, 2021, 2022), ("2024-01", "2024-06")
+    assert aggregate_day("survey", None, None, years, months) == 2022
+    assert aggregate_day("survey", (2020, 2021), None, years, months) == 2021
+    assert aggregate_day("advertised", None, None, years, months) == dt.date(2024, 6, 1)
+    assert aggregate_day("advertised", None, ("2024-01", "2024-03"), years, months) == dt.date(
+        2024, 3, 1
+    )
+    assert aggregate_day("survey", None, None, (), ()) is None
+    assert aggregate_day("advertised", None, None, (), ()) is None
+
+
+def test_the_rate_note_names_the_currency_the_rate_and_its_date():
+    note = rate_note("EUR", 2023)
+    per = TABLE.convert(1, "USD", "EUR", date=dt.date(2023, 7, 1))
+    assert note == f"in EUR at the ECB reference rate of 2023-07-01 (1 USD = {per:,.4g} EUR)"
+    assert rate_note("USD", 2023) == "in USD"
+    with pytest.raises(ValueError):
+        rate_note("XYZ", 2023)
+
+
+def test_with_converted_adds_the_converted_pay_and_keeps_the_rows_own_currency_and_rate():
+    rows = pd.DataFrame(
+        {
+            "salary_usd": [100_000.0, None],
+            "currency": ["GBP", "EUR"],
+            "rate_date": [dt.date(2024, 1, 2), dt.date(2024, 1, 3)],
+        }
+    )
+    on = pd.Series(pd.to_datetime(["2024-01-02", "2024-05-02"]))
+    out = with_converted(rows, "salary_usd", "JPY", on)
+    assert out[["salary_usd", "currency", "rate_date"]].equals(rows)
+    assert out["salary_jpy"][0] == pytest.approx(
+        TABLE.convert(100_000, "USD", "JPY", date=dt.date(2024, 1, 2))
+    )
+    assert out["jpy_rate_date"].tolist() == [dt.date(2024, 1, 2), dt.date(2024, 5, 2)]
+    assert math.isnan(out["salary_jpy"][1]) and out["jpy_per_usd"][1] > 100
+    assert with_converted(rows, "salary_usd", "USD", on) is rows

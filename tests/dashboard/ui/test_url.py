@@ -9,7 +9,16 @@ import re
 import pytest
 
 from dashboard.queries.filters import Filters, Options
-from dashboard.ui.url import MAX_NOTICES, PAGE_KEYS, URL_KEYS, ignored_notice, parse_query, to_query
+from dashboard.ui.url import (
+    CURRENCY_KEY,
+    KEPT_KEYS,
+    MAX_NOTICES,
+    PAGE_KEYS,
+    URL_KEYS,
+    ignored_notice,
+    parse_query,
+    to_query,
+)
 
 OPTS = Options(
     roles=("Machine Learning Engineer", "Research Scientist"),
@@ -77,6 +86,16 @@ def test_every_key_a_page_reads_is_declared_as_page_owned() -> None:
 
     assert {fit.URL_KEY, *compare.URL_KEYS} <= set(PAGE_KEYS)
     assert not set(PAGE_KEYS) & set(URL_KEYS)
+
+
+def test_the_currency_is_a_global_key_the_filters_leave_alone() -> None:
+    from dashboard.ui import currency
+
+    assert currency.PARAM == CURRENCY_KEY == "cur"
+    assert CURRENCY_KEY in KEPT_KEYS and CURRENCY_KEY not in (*PAGE_KEYS, *URL_KEYS)
+    f, ignored = parse_query({"cur": ["EUR"], "role": ["Nope"], "curr": ["EUR"]}, OPTS)
+    assert f == Filters(roles=())
+    assert ignored == ["role=“Nope” (not in the data)", "“curr” (unknown parameter)"]
 
 
 INJECTION = "[Sign in again](https://evil.example/login) ![x](https://evil.example/p.png)"
