@@ -5,7 +5,8 @@ every host but 127.0.0.1 blocked) and each makes M filter changes (default 50): 
 the sidebar's Role multiselect, then cleared, alternately. A change counts as registered when the
 app has run with it: the URL carries the new filter (the app writes it from its state), no element
 is stale (Streamlit greys them during a run) and its "running" widget is gone. It
-prints (and with --write appends to benchmarks/LOAD.md) p50/p95/max redraw time, lost changes
+prints (and with --write appends to benchmarks/LOAD.md and puts into RESULTS.md's "Under load"
+block) p50/p95/max redraw time, lost changes
 and the server's RSS growth per 100 changes (a least-squares slope over the whole run).
 
 The driver checks that the page's widget shows each change within 5 s and acts once more if not
@@ -32,9 +33,12 @@ from pathlib import Path
 
 import psutil
 
-from dashboard.serve import CHROMIUM, CHROMIUM_ARGS, running
-
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from dashboard.serve import CHROMIUM, CHROMIUM_ARGS, running  # noqa: E402
+
 ROLES = (
     "Data Scientist", "Machine Learning Engineer", "Data Engineer", "Data Analyst",
     "Research Scientist", "AI Engineer",
@@ -231,6 +235,37 @@ def markdown(result: dict, note: str) -> str:
     )
 
 
+def write(result: dict, note: str) -> None:
+    """Append the run to LOAD.md (the log) and make it RESULTS.md's "Under load" block (via
+    benchmarks/load.json, which benchmarks/run.py also reads when it rewrites RESULTS.md)."""
+    from benchmarks import report
+
+    m = report.machine()
+    result = {**result, "commit": m["commit"], "load": m["load"], "store_rows": _rows(result)}
+    with (ROOT / "benchmarks" / "LOAD.md").open("a", encoding="utf-8") as fh:
+        fh.write(markdown(result, note))
+    report.LOAD_JSON.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    results = ROOT / "benchmarks" / "RESULTS.md"
+    text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
+    results.write_text(report.replace_load_section(text, result), encoding="utf-8")
+
+
+def _rows(result: dict) -> str:
+    """The store's size in words ("32,104 postings, 151,034 salary records")."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(result["store"], read_only=True)
+        try:
+            posts = con.execute("SELECT count(*) FROM postings").fetchone()[0]
+            pays = con.execute("SELECT count(*) FROM salaries").fetchone()[0]
+        finally:
+            con.close()
+    except duckdb.Error:
+        return "size unknown"
+    return f"{posts:,} postings, {pays:,} salary records"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store", type=Path, required=True, help="a real store (etl refresh)")
@@ -247,8 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     result = asyncio.run(run(args))
     print(json.dumps(result))
     if args.write:
-        with (ROOT / "benchmarks" / "LOAD.md").open("a", encoding="utf-8") as fh:
-            fh.write(markdown(result, args.note))
+        write(result, args.note)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from datetime import UTC, datetime
@@ -258,6 +259,52 @@ def floors(b: dict) -> str:
     return "; ".join(said) or "floors not measured"
 
 
+LOAD_JSON = Path(__file__).resolve().parent / "load.json"
+LOAD_START, LOAD_END = "<!-- load test: start -->", "<!-- load test: end -->"
+
+
+def load_section(result: dict | None) -> str:
+    """RESULTS.md's "Under load" block from benchmarks/load_test.py's last ``--write`` run
+    (benchmarks/load.json), between markers so either script can rewrite it in place."""
+    if not result:
+        body = "Not measured yet: `python benchmarks/load_test.py --store STORE --write`."
+    else:
+        r = result
+        body = (
+            f"Measured by `benchmarks/load_test.py` on {r['when']}, commit `{r.get('commit', '?')}`"
+            f", {r.get('cpus', '?')} cores (load average at the end: {r.get('load', '?')}), on the "
+            f"store `{Path(r['store']).name}` ({r.get('store_rows', '?')}): {r['sessions']} "
+            f"concurrent Chromium sessions, {r['changes_each']} sidebar filter changes each. "
+            "A change counts when the app has run with it (the URL carries it, nothing stale, "
+            "no run in progress); method and whose lost changes were whose in "
+            "[LOAD.md](LOAD.md).\n\n"
+            "| changes done | registered | lost (app) | lost (driver) | redraw p50 | p95 | max "
+            "| server RSS start → end | RSS growth per 100 changes | wall |\n"
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+            f"| {r['changes_done']} | {r['registered']} | {r['lost_app']} | {r['lost_driver']} "
+            f"| {r['redraw_p50_s']} s | {r['redraw_p95_s']} s | {r['redraw_max_s']} s "
+            f"| {r['rss_start_mb']} → {r['rss_end_mb']} MB "
+            f"| {r['rss_growth_mb_per_100_changes']} MB | {r['wall_s']} s |"
+        )
+    return "\n".join([LOAD_START, "## Under load", "", body, LOAD_END])
+
+
+def read_load() -> dict | None:
+    try:
+        return json.loads(LOAD_JSON.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def replace_load_section(text: str, result: dict) -> str:
+    """``text`` (RESULTS.md) with its load block replaced, or the block appended."""
+    block = load_section(result)
+    a, b = text.find(LOAD_START), text.find(LOAD_END)
+    if a >= 0 and b > a:
+        return text[:a] + block + text[b + len(LOAD_END) :]
+    return text.rstrip("\n") + "\n\n" + block + "\n"
+
+
 def render(
     results: dict[str, dict], notes: list[str], errors: list[str], m: dict | None = None
 ) -> str:
@@ -326,6 +373,7 @@ def render(
             )
         if bits:
             parts += [f"- **{size}** " + "; ".join(bits), ""]
+    parts += [load_section(read_load()), ""]
     if notes:
         parts += ["## Findings", "", *notes, ""]
     if errors:

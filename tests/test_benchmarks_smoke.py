@@ -190,3 +190,47 @@ def test_refresh_peak_rss_is_the_largest_process_and_is_judged_at_10m() -> None:
     lines = "\n".join(report.targets(results))
     assert re.search(r"MISSED\*\*: 10M refresh peak RSS 5,000 MB", lines)
     assert re.search(r"MISSED\*\*: refresh peak RSS 1,500 MB at 1M → 5,000 MB", lines)
+
+
+LOAD_RUN = {
+    "when": "2026-11-30 15:00 UTC", "store": "/x/jobs.duckdb", "sessions": 10, "changes_each": 50,
+    "changes_done": 500, "registered": 498, "lost_app": 0, "lost_driver": 2,
+    "redraw_p50_s": 0.41, "redraw_p95_s": 1.9, "redraw_max_s": 3.2, "rss_start_mb": 400.0,
+    "rss_end_mb": 460.0, "rss_growth_mb_per_100_changes": 11.5, "wall_s": 300.0,
+    "commit": "abc1234", "load": "1.0, 1.0, 1.0", "cpus": 2, "store_rows": "32,104 postings",
+}  # fmt: skip
+
+
+def test_the_load_block_shows_the_load_runs_figures() -> None:
+    from benchmarks.report import load_section
+
+    block = load_section(LOAD_RUN)
+    assert "10 concurrent Chromium sessions, 50 sidebar filter changes each" in block
+    assert "| 500 | 498 | 0 | 2 | 0.41 s | 1.9 s | 3.2 s | 400.0 → 460.0 MB | 11.5 MB |" in block
+    assert "Not measured yet" in load_section(None)
+
+
+def test_the_load_block_is_replaced_in_place_and_the_rest_of_results_kept() -> None:
+    from benchmarks.report import load_section, replace_load_section
+
+    before = "# Benchmark results\n\ntable\n\n" + load_section(None) + "\n\n## Findings\n\nkept\n"
+    after = replace_load_section(before, LOAD_RUN)
+    assert "Not measured yet" not in after and "| 500 | 498 |" in after
+    assert after.startswith("# Benchmark results\n\ntable\n\n") and after.endswith("kept\n")
+    assert after.count("## Under load") == 1
+    appended = replace_load_section("# Benchmark results\n", LOAD_RUN)
+    assert appended.count("## Under load") == 1 and "| 500 | 498 |" in appended
+
+
+def test_results_md_written_by_run_carries_the_last_load_run(tmp_path, monkeypatch) -> None:
+    import json
+
+    from benchmarks import report
+
+    saved = tmp_path / "load.json"
+    saved.write_text(json.dumps(LOAD_RUN))
+    monkeypatch.setattr(report, "LOAD_JSON", saved)
+    where = {"date": "d", "commit": "c", "cores": "2", "ram_gb": "1", "load": "0"}
+    assert "| 500 | 498 | 0 | 2 |" in report.render({}, [], [], where)
+    monkeypatch.setattr(report, "LOAD_JSON", tmp_path / "absent.json")
+    assert "Not measured yet" in report.render({}, [], [], where)
