@@ -193,7 +193,7 @@ async def run(args) -> dict:  # type: ignore[no-untyped-def]
             await browser.close()
         rss_end = server_rss_mb(pids[0])
     times = sorted(tally.redraw_s)
-    q = statistics.quantiles(times, n=20) if len(times) >= 20 else [float("nan")] * 19
+    q = statistics.quantiles(times, n=20) if len(times) >= 20 else []
     return {
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "store": str(args.store),
@@ -207,7 +207,7 @@ async def run(args) -> dict:  # type: ignore[no-untyped-def]
         "driver_retries": tally.driver_retries,
         "session_errors": tally.errors,
         "redraw_p50_s": round(statistics.median(times), 2) if times else None,
-        "redraw_p95_s": round(q[18], 2) if times else None,
+        "redraw_p95_s": round(q[18], 2) if len(times) >= 20 else None,  # not from < 20
         "redraw_max_s": round(times[-1], 2) if times else None,
         "rss_start_mb": round(tally.rss[0][1], 1),
         "rss_end_mb": round(rss_end, 1),
