@@ -9,10 +9,34 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.queries.filters import Filters
+from dashboard.queries.sources import provenance
 from dashboard.queries.store import cached, fetch
+from dashboard.stats.provenance import Provenance
 
 SURVEY_YEARS = 2
 """Survey answers of the latest this-many work years are compared (older pay is another market)."""
+
+
+def _survey_years(store: str, version: str, role: str) -> list[int]:
+    """The latest SURVEY_YEARS work years with salary records of ``role``."""
+    years = fetch(
+        store,
+        version,
+        "SELECT DISTINCT year FROM salaries WHERE role = ? ORDER BY year DESC",
+        [role],
+    )["year"]
+    return [int(y) for y in years.head(SURVEY_YEARS)]
+
+
+@cached
+def role_pay_provenance(store: str, version: str, role: str, kind: str) -> Provenance:
+    """The sources, period and n of the figures ``role_pay`` returns for the same arguments."""
+    if kind == "survey":
+        years = _survey_years(store, version, role)
+        f = Filters(roles=(role,), years=(min(years), max(years)) if years else None)
+        return provenance(store, version, f, "salaries", "survey records")
+    return provenance(store, version, Filters(roles=(role,)), "advertised", "postings with pay")
 
 
 @cached
@@ -23,16 +47,7 @@ def role_pay(store: str, version: str, role: str, kind: str) -> tuple[pd.DataFra
     postings that state pay (every posting date).
     """
     if kind == "survey":
-        years = (
-            fetch(
-                store,
-                version,
-                "SELECT DISTINCT year FROM salaries WHERE role = ? ORDER BY year DESC",
-                [role],
-            )["year"]
-            .head(SURVEY_YEARS)
-            .tolist()
-        )
+        years = _survey_years(store, version, role)
         if not years:
             return pd.DataFrame(columns=["seniority", "country_code", "region", "salary_usd"]), ""
         frame = fetch(

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.queries.sources import source_names
 from dashboard.queries.store import Params, cached, check, fetch
+from dashboard.stats.provenance import Provenance, from_counts
 
 QUESTIONS: tuple[str, ...] = (
     "education",
@@ -145,6 +147,41 @@ def pay_bands(
     return fetch(store, version, sql, params)
 
 
+def _latest_tool_respondents(countries: tuple[str, ...]) -> tuple[str, Params]:
+    """The CTEs ending in ``r``: respondents of the latest year of each survey that asks about
+    tools (in ``countries`` when given)."""
+    clauses = [f"source IN ({_SURVEY_SOURCES})"]
+    params: Params = []
+    if countries:
+        clauses.append("list_contains(?::VARCHAR[], country_code)")
+        params.append(list(countries))
+    cte = f"""asked AS (SELECT DISTINCT s.source, s.year
+                   FROM salary_skills k JOIN salaries s USING (record_id)),
+    latest AS (SELECT source, max(year) AS year FROM asked GROUP BY source),
+    r AS (SELECT s.* FROM salaries s JOIN latest USING (source, year)
+          WHERE {" AND ".join(clauses)})"""
+    return cte, params
+
+
+@cached
+def practitioner_provenance(
+    store: str, version: str, countries: tuple[str, ...] = ()
+) -> Provenance:
+    """The surveys, years and respondents behind practitioner_skill_frequencies."""
+    cte, params = _latest_tool_respondents(countries)
+    counts = fetch(
+        store,
+        version,
+        f"""WITH {cte}
+        SELECT source, make_date(min(year), 1, 1) AS first, make_date(max(year), 1, 1) AS last,
+               count(*) AS n FROM r GROUP BY source""",
+        params,
+    )
+    label = " + ".join(countries) if countries else "every country"
+    names = source_names(store, version)
+    return from_counts(counts, names, unit="respondents", label=label, yearly=True)
+
+
 @cached
 def practitioner_skill_frequencies(
     store: str, version: str, countries: tuple[str, ...] = ()
@@ -152,17 +189,9 @@ def practitioner_skill_frequencies(
     """role, skill, category, n (respondents using it), role_postings (the role's respondents):
     the shape of skills.role_skill_frequencies, from the latest year of each survey that asks
     about tools, for "Where do you fit?" weighed by what practitioners use."""
-    clauses = [f"source IN ({_SURVEY_SOURCES})"]
-    params: Params = []
-    if countries:
-        clauses.append("list_contains(?::VARCHAR[], country_code)")
-        params.append(list(countries))
+    cte, params = _latest_tool_respondents(countries)
     sql = f"""
-    WITH asked AS (SELECT DISTINCT s.source, s.year
-                   FROM salary_skills k JOIN salaries s USING (record_id)),
-    latest AS (SELECT source, max(year) AS year FROM asked GROUP BY source),
-    r AS (SELECT s.* FROM salaries s JOIN latest USING (source, year)
-          WHERE {" AND ".join(clauses)}),
+    WITH {cte},
     base AS (SELECT role, count(*) AS role_postings FROM r GROUP BY role)
     SELECT r.role, k.skill, any_value(k.category) AS category, count(*) AS n,
            any_value(b.role_postings) AS role_postings

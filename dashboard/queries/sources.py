@@ -7,6 +7,7 @@ import pandas as pd
 from dashboard.queries.filters import Filters
 from dashboard.queries.store import Params, cached, check, fetch, where
 from dashboard.stats.export import to_csv_bytes
+from dashboard.stats.provenance import Provenance, from_counts, from_rows
 
 DOWNLOAD_CAP = 20_000
 PREVIEW_ROWS = 1_000
@@ -62,6 +63,65 @@ def sources_table(store: str, version: str) -> pd.DataFrame:
         FROM sources s ORDER BY s.kind, s.name
         """,
     )
+
+
+@cached
+def source_names(store: str, version: str) -> dict[str, str]:
+    """Each source id's human name (the sources table's title; the id when it has none)."""
+    df = fetch(store, version, "SELECT name, coalesce(title, name) AS title FROM sources")
+    return dict(zip(df["name"], df["title"], strict=True))
+
+
+PROVENANCE_TABLES = ("postings", "advertised", "salaries")
+"""What a chart reads: all postings, postings that state pay, or salary (pay) records."""
+
+
+@cached
+def provenance(
+    store: str, version: str, f: Filters, table: str = "postings", unit: str | None = None
+) -> Provenance:
+    """The sources, period and n of the rows ``f`` selects in ``table`` ('postings': from the
+    posting_counts cube, month precision; 'advertised': those that state pay; 'salaries': pay
+    records, survey years), for the caption under a chart that reads them (the same WHERE as
+    the chart's query)."""
+    check(table, PROVENANCE_TABLES, "table")
+    if table in ("postings", "advertised"):
+        w, p = where(f, "posting_counts")
+        col = "postings" if table == "postings" else "with_pay"
+        w = (w + " AND " if w else "WHERE ") + f"{col} > 0"
+        sql = (
+            "SELECT source, min(month) AS first, max(month) AS last, "
+            f"CAST(sum({col}) AS BIGINT) AS n FROM posting_counts {w} GROUP BY source"
+        )
+    else:
+        w, p = where(f, "salaries")
+        sql = (
+            "SELECT source, make_date(min(year), 1, 1) AS first, make_date(max(year), 1, 1) AS "
+            f"last, count(*) AS n FROM salaries {w} GROUP BY source"
+        )
+    counts = fetch(store, version, sql, p)
+    names = source_names(store, version)
+    default = "salary records" if table == "salaries" else "postings"
+    return from_counts(
+        counts, names, unit=unit or default, label=f.describe(), yearly=table == "salaries"
+    )
+
+
+def rows_provenance(
+    store: str,
+    version: str,
+    rows: pd.DataFrame,
+    *,
+    date: str,
+    n: int | None = None,
+    unit: str = "",
+    label: str = "",
+    yearly: bool = False,
+) -> Provenance:
+    """The provenance of rows a chart draws that carry their own ``source`` and ``date`` columns
+    (series lines, survey answers): source ids named from the sources table."""
+    names = source_names(store, version)
+    return from_rows(rows, names, date=date, n=n, unit=unit, label=label, yearly=yearly)
 
 
 @cached

@@ -119,6 +119,16 @@ def top_tools(tools: pd.DataFrame, role: str, category: str | None, top: int) ->
     return rows.sort_values(["share", "skill"], ascending=[False, True]).head(top)
 
 
+def shown_tools(
+    tools: pd.DataFrame, role: str, category: str | None, top: int
+) -> tuple[pd.DataFrame, int, str | None]:
+    """(``role``'s top tools, its respondents n, why they are withheld or None): what the tools
+    chart and the FAQ's frameworks answer both show; rows empty when the role has no answers."""
+    rows = top_tools(tools, role, category, top)
+    n = int(rows["respondents"].max()) if not rows.empty else 0
+    return rows, n, median_reason(n, "respondents") if not rows.empty else None
+
+
 # --- the FAQ's sentences -----------------------------------------------------------------------
 
 
@@ -144,12 +154,10 @@ def frameworks_answer(tools: pd.DataFrame, roles: tuple[str, ...], top: int = 3)
     """ "Which frameworks does each role use?": each role's top frameworks with shares."""
     parts = []
     for role in roles:
-        rows = top_tools(tools, role, "ML & DL frameworks", top)
+        rows, n, why = shown_tools(tools, role, "ML & DL frameworks", top)
         if rows.empty:
             parts.append(f"{role}: no answers")
             continue
-        n = int(rows["respondents"].max())
-        why = median_reason(n, "respondents")
         if why:
             parts.append(f"{role}: not shown ({why})")
             continue

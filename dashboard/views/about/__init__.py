@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard.queries import about as about_queries
 from dashboard.queries import sources as source_queries
+from dashboard.queries.sources import rows_provenance
 from dashboard.ui.context import Context
 from dashboard.ui.download import chart_csv
 
@@ -75,7 +76,13 @@ def render(ctx: Context) -> None:
         cov = cov.assign(label=cov["source"] + " (" + cov["kind"] + ")")
         st.plotly_chart(_coverage_figure(cov), key="about_coverage")
         st.caption("Rows in the whole store (the sidebar filters do not apply here).")
-        chart_csv(cov.drop(columns="label"), "coverage by source and period", key="csv-coverage")
+        prov = rows_provenance(
+            ctx.store, ctx.version, cov, date="period", n=int(cov["rows"].sum()), unit="rows",
+            label="whole store", yearly=True,
+        )  # fmt: skip
+        chart_csv(
+            cov.drop(columns="label"), "coverage by source and period", prov, key="csv-coverage"
+        )
     st.header("Known biases", anchor="biases")
     st.markdown("\n".join(f"- {b}" for b in notes.get("biases") or []))
     st.header("Metric definitions", anchor="metrics")

@@ -10,6 +10,7 @@ from dashboard.stats.honesty import mask_quantiles
 from dashboard.ui import charts
 from dashboard.ui import currency as pay_currency
 from dashboard.ui.context import Context, empty_state
+from dashboard.ui.download import chart_csv
 from dashboard.views.compare import pickers
 from dashboard.views.compare.gap import gap_section
 from etl.contract import SENIORITY_CODES
@@ -51,6 +52,8 @@ def render(ctx: Context) -> None:
                 "Postings per month",
             )
         )
+        prov = queries.sources.provenance(ctx.store, ctx.version, f)
+        chart_csv(monthly, "postings per month of two roles", prov, key="csv-compare-monthly")
     pay_kind = st.radio(
         "Pay figures",
         ["survey", "advertised"],
@@ -79,6 +82,14 @@ def render(ctx: Context) -> None:
                 order=order,
                 currency=pay_currency.current(),
             )
+        )
+        table = "salaries" if pay_kind == "survey" else "advertised"
+        prov = queries.sources.provenance(ctx.store, ctx.version, f, table)
+        chart_csv(
+            shown.assign(pay=pay_kind),
+            "median pay by seniority of two roles",
+            prov.with_(n=int(shown["n"].sum())),
+            key="csv-compare-pay",
         )
         pay_currency.caption("Pay", day)
     hidden = q[q["p50"].isna()]
@@ -112,7 +123,14 @@ def render(ctx: Context) -> None:
                         kind="percent",
                     )
                 )
-    gap_section(profile, a, b, label)
+                one = f.with_(roles=(role,))
+                chart_csv(
+                    top,
+                    f"skills {role} asks for",
+                    queries.sources.provenance(ctx.store, ctx.version, one),
+                    key=f"csv-compare-skills-{'a' if role == a else 'b'}",
+                )
+    gap_section(profile, a, b, queries.sources.provenance(ctx.store, ctx.version, f))
     _survey_sections(ctx, a, b)
 
 

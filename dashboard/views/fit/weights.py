@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries
+from dashboard.stats.provenance import Provenance
 from dashboard.ui.context import Context
 
 URL_KEY = "weigh"
@@ -25,6 +26,8 @@ class Weights:
     kind: str  # postings | practitioners
     unit: str  # "postings" | "respondents"
     basis: str  # the sentence saying what the weights are
+    provenance: Provenance  # the sources, period and n the frequencies come from
+    title: str  # the coverage chart's title, in the weights' words
 
 
 def _from_url() -> str:
@@ -49,23 +52,34 @@ def choose_weights(ctx: Context) -> Weights:
     if kind == "postings":
         if URL_KEY in st.query_params:
             del st.query_params[URL_KEY]
-        freq = queries.skills.role_skill_frequencies(*ctx.key)
-        return Weights(freq, kind, "postings", "what the role's postings ask for")
+        return _by_postings(ctx)
     st.query_params[URL_KEY] = kind
     freq = queries.practitioners.practitioner_skill_frequencies(
         ctx.store, ctx.version, tuple(ctx.filters.countries)
     )
     if freq.empty:
         st.info("No practitioner survey in the store: the roles are weighed by postings.")
-        return Weights(
-            queries.skills.role_skill_frequencies(*ctx.key), "postings", "postings", "postings"
-        )
+        return _by_postings(ctx)
     st.caption(
         "Each skill weighted by the share of the role's survey respondents who use it (Kaggle "
         "survey, latest year; self-selected Kaggle users). Respondents only tick the tools the "
         "survey lists, so skills it does not ask about carry no weight."
     )
-    return Weights(freq, kind, "respondents", "what the role's survey respondents use")
+    prov = queries.practitioners.practitioner_provenance(
+        ctx.store, ctx.version, tuple(ctx.filters.countries)
+    )
+    return Weights(
+        freq, kind, "respondents", "what the role's survey respondents use", prov,
+        "How much of what each role's practitioners use your skills cover",
+    )  # fmt: skip
+
+
+def _by_postings(ctx: Context) -> Weights:
+    return Weights(
+        queries.skills.role_skill_frequencies(*ctx.key), "postings", "postings",
+        "what the role's postings ask for", queries.sources.provenance(*ctx.key),
+        "How much of what each role's postings ask for your skills cover",
+    )  # fmt: skip
 
 
 def relabel(table: pd.DataFrame, weights: Weights) -> pd.DataFrame:

@@ -123,7 +123,7 @@ def render(ctx: Context) -> None:
         f"**{currency.money(yearly, cur)} a year** ({rate_note}), compared with annual gross "
         f"pay; each cell needs {min_n}+ figures."
     )
-    rows = []
+    rows, prov = [], None
     for col, (kind, title) in zip(st.columns(2), _KINDS, strict=True):
         frame, period = offer_queries.role_pay(ctx.store, ctx.version, values["orole"], kind)
         with col:
@@ -133,11 +133,15 @@ def render(ctx: Context) -> None:
                 continue
             pos = offer.locate(offer_usd, frame, ladder, min_n)
             rows.append(_row(kind, period, pos, yearly, cur, latest))
+            one = offer_queries.role_pay_provenance(
+                ctx.store, ctx.version, values["orole"], kind
+            ).with_(unit="pay figures", label=values["orole"])
+            prov = one if prov is None else prov.plus(one)
             _show(pos, period, cur, latest, kind)
-    if rows:
+    if rows and prov is not None:
         table = pd.DataFrame(rows)
         st.plotly_chart(offer_figure(table, cur), key="offer_chart")
-        chart_csv(table, "offer position", key="csv-offer", metric="offer_percentile")
+        chart_csv(table, "offer position", prov, key="csv-offer", metric="offer_percentile")
     _share(values)
 
 

@@ -29,6 +29,7 @@ def render(ctx: Context) -> None:
     left, right = st.columns(2)
     by_role = queries.demand.postings_by(*ctx.key, "role")
     skills = queries.skills.top_skills(*ctx.key, 10)
+    prov = queries.sources.provenance(*ctx.key)
     with left:
         if by_role.empty:
             empty_state("postings", ctx.filters)
@@ -44,8 +45,12 @@ def render(ctx: Context) -> None:
                     top=10,
                 )
             )
-            chart_csv(by_role.nlargest(10, "n").rename(columns={"value": "role"}),
-                      "top roles by postings", key="csv-overview-roles")  # fmt: skip
+            chart_csv(
+                by_role.nlargest(10, "n").rename(columns={"value": "role"}),
+                "top roles by postings",
+                prov,
+                key="csv-overview-roles",
+            )
     with right:
         if skills.empty:
             empty_state("skills in postings", ctx.filters)
@@ -62,7 +67,7 @@ def render(ctx: Context) -> None:
                     top=10,
                 )
             )
-            chart_csv(skills, "top skills asked for", key="csv-overview-skills")
+            chart_csv(skills, "top skills asked for", prov, key="csv-overview-skills")
 
     cols = metrics.columns(4)
     cur = pay_currency.current()

@@ -10,6 +10,7 @@ from dashboard.stats import currency
 from dashboard.stats.currency import DEFAULT_CURRENCY
 from dashboard.stats.format import count, money
 from dashboard.stats.honesty import mask_quantiles, median_reason
+from dashboard.stats.provenance import Provenance
 from dashboard.ui import charts
 from dashboard.ui import currency as currency_ui
 from dashboard.ui.context import Context, empty_state
@@ -48,6 +49,14 @@ def _order(q: pd.DataFrame, col: str) -> pd.DataFrame:
     return q
 
 
+def _provenance(ctx: Context, kind: str, unit: str) -> Provenance:
+    """Sources, period and n of the pay figures of ``kind`` in the selection."""
+    table = "salaries" if kind == "survey" else "advertised"
+    return queries.sources.provenance(
+        *ctx.key, table, f"{unit} with pay" if kind != "survey" else unit
+    )
+
+
 def _section(ctx: Context, kind: str, unit: str, by: str, what: str) -> None:
     cur = currency_ui.current()
     q = _order(queries.pay.salary_quantiles(*ctx.key, kind, (by,)).dropna(subset=[by]), by)
@@ -60,8 +69,13 @@ def _section(ctx: Context, kind: str, unit: str, by: str, what: str) -> None:
     shown = mask_quantiles(q, unit)
     if shown["p50"].notna().any():
         st.plotly_chart(charts.box_from_quantiles(shown, by, what, ctx.label, unit, cur))
+        prov = _provenance(ctx, kind, unit).with_(n=int(shown["n"].sum()))
         chart_csv(
-            shown.assign(pay=kind, currency=cur), what, key=f"csv-salary-{by}", metric=f"{kind}_pay"
+            shown.assign(pay=kind, currency=cur),
+            what,
+            prov,
+            key=f"csv-salary-{by}",
+            metric=f"{kind}_pay",
         )
     st.dataframe(percentile_table(q, by, unit, cur), hide_index=True)
 
@@ -147,6 +161,7 @@ def render(ctx: Context) -> None:
             chart_csv(
                 shown.assign(pay=kind, currency=cur),
                 "annual pay by year",
+                _provenance(ctx, kind, unit).with_(n=int(shown["n"].sum())),
                 key="csv-salary-year",
                 metric=f"{kind}_pay",
             )

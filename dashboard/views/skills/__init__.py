@@ -64,7 +64,8 @@ def _heatmap(ctx: Context, top_n: int) -> None:
             columns=skills,
         )
     )
-    chart_csv(chosen, "skill share by role", key="csv-skills-heatmap", metric="skill_share")
+    prov = queries.sources.provenance(ctx.store, ctx.version, ctx.filters.with_(roles=tuple(roles)))
+    chart_csv(chosen, "skill share by role", prov, key="csv-skills-heatmap", metric="skill_share")
 
 
 def render(ctx: Context) -> None:
@@ -88,7 +89,10 @@ def render(ctx: Context) -> None:
             n="_n",
         )
     )
-    chart_csv(top, "top skills by share of postings", key="csv-skills-top", metric="skill_share")
+    prov = queries.sources.provenance(*ctx.key)
+    chart_csv(
+        top, "top skills by share of postings", prov, key="csv-skills-top", metric="skill_share"
+    )
 
     _heatmap(ctx, top_n)
 
@@ -117,7 +121,7 @@ def render(ctx: Context) -> None:
                 f"Hidden: {hidden} point(s) in months with fewer than "
                 f"{thresholds().min_n_median} postings in all (honesty policy)."
             )
-        chart_csv(trend, "skill share by month", key="csv-skills-trend", metric="skill_share")
+        chart_csv(trend, "skill share by month", prov, key="csv-skills-trend", metric="skill_share")
 
     anchor = st.selectbox("Skills that go with", skills, key="with", bind="query-params")
     co = queries.skills.cooccurring(*ctx.key, anchor, 15)
@@ -135,6 +139,6 @@ def render(ctx: Context) -> None:
                 kind="percent",
             )
         )
-        chart_csv(co.assign(with_skill=anchor), f"skills with {anchor}", key="csv-skills-co")
+        chart_csv(co.assign(with_skill=anchor), f"skills with {anchor}", prov, key="csv-skills-co")
     premium_section(ctx, skills)
     movers_section(ctx)

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.queries import movers as movers_queries
+from dashboard.queries.sources import provenance
 from dashboard.stats import movers
 from dashboard.ui import charts
 from dashboard.ui.context import Context
@@ -123,10 +124,16 @@ def movers_section(ctx: Context) -> None:
                 "q": st.column_config.NumberColumn("Adjusted p (q)", format="%.2g"),
             },
         )
+        scoped = ctx.filters.with_(roles=() if group == movers_queries.ALL_ROLES else (group,))
+        prov = (
+            provenance(ctx.store, ctx.version, scoped.with_(months=period_a))
+            .plus(provenance(ctx.store, ctx.version, scoped.with_(months=period_b)))
+            .with_(label=scoped.with_(months=None).describe())
+        )
         chart_csv(
             table.assign(role=group),
             what,
-            source=_sources(ctx),
+            prov,
             key="csv-movers",
             metric="skill_movers",
         )
@@ -151,7 +158,3 @@ def movers_section(ctx: Context) -> None:
             f"needs {rules.min_expected:g}+ expected postings with and without it in each period "
             "to be tested at all."
         )
-
-
-def _sources(ctx: Context) -> str:
-    return " + ".join(ctx.filters.sources) if ctx.filters.sources else "every posting source"

@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 import pandas as pd
+import pytest
 from tiny_stores import POSTINGS, SALARIES
 
 from dashboard.queries import sources
@@ -62,3 +63,31 @@ def test_the_download_neutralises_formulas_from_source_text(tmp_path) -> None:
     assert sorted(back["title"]) == sorted(["'" + t for t in hostile[:-1]] + ["Data Scientist"])
     assert set(back["company"]) == {"'=1+1"}
     assert len(back) == len(hostile)  # a CR inside a title did not split its row
+
+
+def test_provenance_names_the_sources_and_months_the_filters_select(
+    store: tuple[str, str],
+) -> None:
+    got = sources.provenance(*store, Filters())
+    assert (got.sources, got.period, got.n) == (("A", "B"), "Jan 2023 – Jan 2024", 10)
+    assert got.text() == "all data · A, B · Jan 2023 – Jan 2024 · n = 10 postings"
+
+
+def test_provenance_drops_a_source_the_filters_exclude(store: tuple[str, str]) -> None:
+    got = sources.provenance(*store, Filters(months=("2023-01", "2023-07")))
+    assert (got.sources, got.period, got.n) == (("A",), "Jan–Jul 2023", 6)
+    got = sources.provenance(*store, Filters(sources=("b",)))
+    assert (got.sources, got.period, got.n) == (("B",), "Jan 2024", 2)
+    got = sources.provenance(*store, Filters(regions=("Oceania",)))
+    assert got.sources == () and got.text() == "Oceania · no postings"
+
+
+def test_provenance_of_salary_records_gives_survey_years(store: tuple[str, str]) -> None:
+    got = sources.provenance(*store, Filters(years=(2023, 2024)), "salaries")
+    assert (got.sources, got.period, got.n) == (("S",), "2023–2024", 5)
+    assert got.text().endswith("n = 5 salary records")
+
+
+def test_provenance_refuses_an_unknown_table(store: tuple[str, str]) -> None:
+    with pytest.raises(ValueError, match="unknown table"):
+        sources.provenance(*store, Filters(), "series")
