@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 """2: the marts (MARTS) are published beside the base tables. 3: postings keep the advertised
 pay as stated (salary_min_local, salary_max_local) and the rate used (usd_rate, rate_date).
 4: the ``series`` and ``series_labels`` tables, the series columns of ``sources`` and the
@@ -20,7 +20,8 @@ store: new nullable columns empty, new tables empty, marts rebuilt.
 survey), education, publishes_research, years_coding, years_ml; ``salary_skills`` holds the tools
 survey respondents use (same upgrade: columns and table empty).
 6: posting_skills.basis (where each skill came from: text, tags or both; NULL in an upgraded
-store)."""
+store). 7: posting_counts also counts AI postings by basis and keeps each cell's first and last
+posting date, so the AI share and the Overview's counts read the cube (marts rebuilt)."""
 
 SENIORITY_CODES: tuple[str, ...] = (
     "intern",
@@ -308,6 +309,10 @@ MARTS: dict[str, tuple[Column, ...]] = {
         *_FILTER_COLUMNS,
         _c("postings", "BIGINT", "Postings in the cell.", False),
         _c("with_pay", "BIGINT", "Postings in the cell whose salary_usd is not NULL.", False),
+        _c("ai_by_title", "BIGINT", "Postings in the cell with ai_basis 'title'.", False),
+        _c("ai_by_skills", "BIGINT", "Postings in the cell with ai_basis 'skills'.", False),
+        _c("first_date", "DATE", "Earliest posted_date in the cell.", False),
+        _c("last_date", "DATE", "Latest posted_date in the cell.", False),
     ),
     "filter_values": (
         _c(

@@ -87,21 +87,26 @@ def salary_records_by_year(store: str, version: str, f: Filters) -> pd.DataFrame
     )
 
 
+def _ai_counts(n: str = "postings") -> str:
+    """n, ai, by_title, by_skills, share of a group of posting_counts cells (exact counts)."""
+    return (
+        f"CAST(sum({n}) AS BIGINT) AS n, "
+        "CAST(coalesce(sum(postings) FILTER (WHERE is_ai), 0) AS BIGINT) AS ai, "
+        "CAST(sum(ai_by_title) AS BIGINT) AS by_title, "
+        "CAST(sum(ai_by_skills) AS BIGINT) AS by_skills, "
+        "coalesce(sum(postings) FILTER (WHERE is_ai), 0) / sum(postings) AS share"
+    )
+
+
 @cached
 def ai_share_by_month(store: str, version: str, f: Filters) -> pd.DataFrame:
     """month, n (postings), ai, by_title, by_skills, share (ai ÷ n) of the selection."""
-    w, p = where(f, "postings")
+    w, p = where(f, "posting_counts")
     return fetch(
         store,
         version,
-        f"""
-        SELECT date_trunc('month', posted_date) AS month, count(*) AS n,
-               count(*) FILTER (WHERE is_ai) AS ai,
-               count(*) FILTER (WHERE ai_basis = 'title') AS by_title,
-               count(*) FILTER (WHERE ai_basis = 'skills') AS by_skills,
-               count(*) FILTER (WHERE is_ai) / count(*) AS share
-        FROM postings {w} GROUP BY month ORDER BY month
-        """,
+        f"SELECT CAST(month AS TIMESTAMP) AS month, {_ai_counts()} "
+        f"FROM posting_counts {w} GROUP BY month ORDER BY month",
         p,
     )
 
@@ -110,13 +115,12 @@ def ai_share_by_month(store: str, version: str, f: Filters) -> pd.DataFrame:
 def ai_share_by(store: str, version: str, f: Filters, dim: str) -> pd.DataFrame:
     """value, n, ai, share per region or country (known values only), largest n first."""
     col = check(dim, AI_DIMS, "dimension")
-    w, p = where(f, "postings")
+    w, p = where(f, "posting_counts")
     w = (w + " AND " if w else "WHERE ") + f"{col} IS NOT NULL"
     return fetch(
         store,
         version,
-        f"SELECT {col} AS value, count(*) AS n, count(*) FILTER (WHERE is_ai) AS ai, "
-        f"count(*) FILTER (WHERE is_ai) / count(*) AS share FROM postings {w} "
-        f"GROUP BY {col} ORDER BY n DESC, value",
+        f"SELECT value, n, ai, share FROM (SELECT {col} AS value, {_ai_counts()} "
+        f"FROM posting_counts {w} GROUP BY {col}) ORDER BY n DESC, value",
         p,
     )

@@ -10,23 +10,32 @@ from dashboard.queries.store import cached, fetch, where
 
 @cached
 def headline(store: str, version: str, f: Filters) -> dict[str, object]:
-    """Counts, medians and date ranges of the selection (one row, as a dict)."""
+    """Counts, medians and date ranges of the selection (one row, as a dict).
+
+    Counts and posting dates come from the ``posting_counts`` cube (exact: sums, mins and maxes
+    of its cells); only the medians read rows.
+    """
+    cw, cp = where(f, "posting_counts")
     pw, pp = where(f, "postings")
     sw, sp = where(f, "salaries")
     df = fetch(
         store,
         version,
         f"""
-        WITH p AS (SELECT count(*) AS postings, count(salary_usd) AS postings_with_pay,
-                          median(salary_usd) AS median_advertised,
-                          count(*) FILTER (WHERE is_ai) AS ai_postings,
-                          min(posted_date) AS first_posted, max(posted_date) AS last_posted
-                   FROM postings {pw}),
+        WITH c AS (SELECT CAST(coalesce(sum(postings), 0) AS BIGINT) AS postings,
+                          CAST(coalesce(sum(with_pay), 0) AS BIGINT) AS postings_with_pay,
+                          CAST(coalesce(sum(postings) FILTER (WHERE is_ai), 0) AS BIGINT)
+                              AS ai_postings,
+                          min(first_date) AS first_posted, max(last_date) AS last_posted
+                   FROM posting_counts {cw}),
+             m AS (SELECT median(salary_usd) AS median_advertised FROM postings {pw}),
+             p AS (SELECT c.postings, c.postings_with_pay, m.median_advertised, c.ai_postings,
+                          c.first_posted, c.last_posted FROM c, m),
              s AS (SELECT count(*) AS salaries, median(salary_usd) AS median_survey,
                           min(year) AS first_year, max(year) AS last_year
                    FROM salaries {sw})
         SELECT * FROM p, s
         """,
-        pp + sp,
+        cp + pp + sp,
     )
     return {k: (None if pd.isna(v) else v) for k, v in df.iloc[0].to_dict().items()}
