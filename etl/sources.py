@@ -7,6 +7,7 @@ an entry may have, so a typo is a clear message naming the file and the entry, n
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -292,6 +293,23 @@ def _words(value: object) -> str | None:
     return " ".join(str(value or "").split()) or None
 
 
+_RAW_GITHUB = re.compile(r"^https://raw\.githubusercontent\.com/([^/]+)/([^/]+)/([^/]+)/?(.*)$")
+
+
+def source_page(url: str | None) -> str | None:
+    """The link the sources table shows: ``url`` itself, or for a ``for_each`` pattern (one
+    file per country, ``.../{CC}/file_{CC}.csv``) the folder above the first placeholder, as
+    the browsable GitHub page when the files are raw GitHub files; never a link with ``{CC}``."""
+    if not url or "{" not in url:
+        return url
+    base = url[: url.index("{")].rsplit("/", 1)[0]
+    found = _RAW_GITHUB.match(base)
+    if found:
+        owner, repo, branch, path = found.groups()
+        return f"https://github.com/{owner}/{repo}/tree/{branch}" + (f"/{path}" if path else "")
+    return base + "/"
+
+
 def sources_table(sources: list[dict]) -> pd.DataFrame:
     """The store's ``sources`` table."""
     from etl.series import breaks_json
@@ -302,7 +320,7 @@ def sources_table(sources: list[dict]) -> pd.DataFrame:
             "kind": s["kind"],
             "title": s.get("title"),
             "license": s.get("license"),
-            "url": s.get("url"),
+            "url": source_page(s.get("url")),
             "description": _words(s.get("description")),
             "attribution": _words(s.get("attribution")),
             "method": _words(s.get("method")),

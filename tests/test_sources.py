@@ -9,7 +9,7 @@ import yaml
 
 from etl.contract import columns
 from etl.errors import ConfigError
-from etl.sources import load_sources, select, sources_table
+from etl.sources import load_sources, select, source_page, sources_table
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -180,3 +180,18 @@ def test_shipped_hiring_lab_series_need_only_yaml():
                for s in sources.values())  # fmt: skip
     assert sources["hiring_lab_genai_share"]["status"] == "withdrawn"
     assert "EA" in sources["hiring_lab_postings_index"]["for_each"]["CC"]
+
+
+def test_a_per_country_url_pattern_is_shown_as_its_folder_page_never_with_the_placeholder():
+    raw = "https://raw.githubusercontent.com/hiring-lab/job_postings_tracker/master/{CC}/a_{CC}.csv"
+    assert source_page(raw) == "https://github.com/hiring-lab/job_postings_tracker/tree/master"
+    nested = "https://raw.githubusercontent.com/o/r/main/data/{CC}/x.csv"
+    assert source_page(nested) == "https://github.com/o/r/tree/main/data"
+    assert source_page("https://example.org/files/{CC}.csv") == "https://example.org/files/"
+    plain_url = "https://raw.githubusercontent.com/hiring-lab/ai-tracker/main/AI_posting.csv"
+    assert source_page(plain_url) == plain_url and source_page(None) is None
+
+
+def test_the_shipped_sources_table_has_no_url_placeholder():
+    table = sources_table(load_sources())
+    assert not table["url"].dropna().str.contains("{", regex=False).any()

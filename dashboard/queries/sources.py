@@ -47,13 +47,15 @@ PREVIEW_COLUMNS: dict[str, tuple[str, ...]] = {
 
 @cached
 def sources_table(store: str, version: str) -> pd.DataFrame:
-    """Every source with its license and description, plus rows loaded and rejected."""
+    """Every source with its license and description, plus rows loaded (postings, salary
+    records or series values) and rejected."""
     return fetch(
         store,
         version,
         """
         WITH loaded AS (SELECT source, sum(postings) AS n FROM posting_counts GROUP BY source
-                        UNION ALL SELECT source, count(*) FROM salaries GROUP BY source),
+                        UNION ALL SELECT source, count(*) FROM salaries GROUP BY source
+                        UNION ALL SELECT source, count(*) FROM series GROUP BY source),
              rej AS (SELECT source, count(*) AS n FROM rejects GROUP BY source)
         SELECT s.name, s.kind, s.title, s.license, s.url, s.description,
                CAST(coalesce((SELECT sum(n) FROM loaded WHERE loaded.source = s.name), 0)

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard.queries import series as q
+from dashboard.queries import sources
 from dashboard.queries.filters import Filters
 from etl.pipeline import refresh
 from etl.store import store_version
@@ -82,3 +83,18 @@ def test_sources_labels_places_and_data_dates(store):
     assert "Mathematics" not in set(places.loc[places["place_code"] == "FR", "series"])
     dates = q.data_dates(*store).set_index("source")
     assert str(pd.Timestamp(dates.at[q.INDEX, "last_date"]).date()) == "2026-08-14"
+
+
+def test_the_sources_table_counts_series_values_as_rows_loaded(store):
+    got = sources.sources_table(*store).set_index("name")
+    dates = q.data_dates(*store).set_index("source")
+    for name in SOURCES:
+        assert got.at[name, "rows_loaded"] == dates.at[name, "rows"] > 0
+    assert not got["url"].dropna().str.contains("{", regex=False).any()
+
+
+def test_series_provenance_names_the_publisher_and_the_months_of_the_points_drawn(store):
+    lines = q.series_lines(*store, Filters(countries=("US",)), q.AI_SHARE)
+    got = sources.rows_provenance(*store, lines.assign(source=q.AI_SHARE), date="date")
+    assert got.sources == ("Indeed Hiring Lab AI Tracker, share of job postings that mention AI",)
+    assert got.period == "Jan 2019 – Jun 2026"

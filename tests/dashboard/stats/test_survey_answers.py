@@ -94,3 +94,32 @@ def test_years_median_is_withheld_under_the_threshold(n) -> None:
     years = _answers("X", [("1-2", n)])
     code, count, why = sa.median_years(years, "X")
     assert code is None and count == n and why
+
+
+def _tools(respondents: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "role": ["A", "A", "A", "B"],
+            "skill": ["PyTorch", "TensorFlow", "Python", "Keras"],
+            "category": [
+                "ML & DL frameworks",
+                "ML & DL frameworks",
+                "Languages",
+                "ML & DL frameworks",
+            ],
+            "users": [40, 30, 45, 5],
+            "respondents": [respondents] * 4,
+            "share": [0.8, 0.6, 0.9, 0.1],
+        }
+    )
+
+
+def test_shown_tools_is_what_the_chart_and_the_faq_both_show() -> None:
+    rows, n, why = sa.shown_tools(_tools(50), "A", "ML & DL frameworks", 3)
+    assert rows["skill"].tolist() == ["PyTorch", "TensorFlow"] and (n, why) == (50, None)
+    assert "PyTorch 80%" in sa.frameworks_answer(_tools(50), ("A",))
+    rows, n, why = sa.shown_tools(_tools(3), "A", None, 3)
+    assert n == 3 and why and "fewer than" in why
+    assert f"A: not shown ({why})" in sa.frameworks_answer(_tools(3), ("A",))
+    rows, n, why = sa.shown_tools(_tools(50), "C", None, 3)
+    assert rows.empty and (n, why) == (0, None)

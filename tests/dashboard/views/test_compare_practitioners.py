@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -103,3 +105,39 @@ def test_a_fit_link_with_weigh_practitioners_opens_switched(
     at.switch_page("routes/fit.py").run()
     assert not at.exception
     assert at.radio(key="fit_weigh").value == "practitioners"
+
+
+def _readable(at: AppTest) -> list[str]:
+    return [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption]
+
+
+def test_fit_with_practitioners_weights_titles_and_sources_its_chart_by_the_survey(
+    survey_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(survey_store, monkeypatch, skill=["PyTorch"], weigh=["practitioners"])
+    at.switch_page("routes/fit.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    title = json.dumps(spec["layout"]["title"])
+    assert "practitioners use" in title and "demand" not in title
+    assert any(
+        re.search(r"Demo practitioner survey \(generated\) · 2022 · n = [\d,]+ respondents", c)
+        for c in _readable(at)
+    )
+    at = _app(survey_store, monkeypatch, skill=["PyTorch"])
+    at.switch_page("routes/fit.py").run()
+    title = json.dumps(json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"])
+    assert "postings ask for" in title and "practitioners" not in title
+
+
+def test_every_practitioner_chart_has_its_csv_and_names_the_survey_year(
+    survey_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _app(survey_store, monkeypatch, a=["Machine Learning Engineer"], b=["Research Scientist"])
+    at.switch_page("routes/compare.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    drawn = len(at.get("plotly_chart"))
+    assert drawn >= 3 and len(at.get("download_button")) == drawn
+    survey = [c for c in _readable(at) if "respondents · [Sources" in c]
+    assert len(survey) >= 3
+    assert all("Demo practitioner survey (generated) · 2022 · n = " in c for c in survey)
