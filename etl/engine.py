@@ -548,6 +548,35 @@ def raw_chunks(raw: pd.DataFrame, source: dict, folder: Path, engine: Engine) ->
     return parquet_chunks(path, rows)
 
 
+def spool_blocks(blocks: Iterable[pd.DataFrame], folder: Path, rows: int) -> list[Chunk]:
+    """Blocks of a raw table of text (a streamed CSV) written one at a time as the row groups of
+    ``folder / "raw.parquet"``; its chunks. Only one block is ever held here."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "raw.parquet"
+    writer, schema = None, None
+    try:
+        for block in blocks:
+            table = pa.Table.from_pandas(block, preserve_index=False)
+            if writer is None:  # every column is text (the reader's dtype=str)
+                schema = pa.schema([(name, pa.string()) for name in table.column_names])
+                writer = pq.ParquetWriter(path, schema, compression="zstd")
+            writer.write_table(table.cast(schema), row_group_size=max(1, len(table)))
+    finally:
+        if writer is not None:
+            writer.close()
+    return parquet_chunks(path, rows) if writer is not None else []
+
+
+def transform_blocks(
+    blocks: Iterable[pd.DataFrame], source: dict, folder: Path, engine: Engine
+) -> SourceParts:
+    """A streamed file source (``etl.extract.read_source_blocks``) transformed into parts under
+    ``folder / "tables"``: the blocks are spooled to Parquet, then chunked as ``transform_file``
+    chunks a whole frame, with the same result."""
+    chunks = spool_blocks(blocks, folder / "_raw", chunk_rows(source["kind"]))
+    return transform_chunks(engine, chunks, source, folder / "tables")
+
+
 def transform_file(raw: pd.DataFrame, source: dict, folder: Path, engine: Engine) -> SourceParts:
     """A file source's raw table transformed into parts under ``folder / "tables"``."""
     chunks = raw_chunks(raw, source, folder / "_raw", engine)

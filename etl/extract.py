@@ -12,6 +12,7 @@ import csv
 import gzip
 import io
 import json
+import os
 import shutil
 import tempfile
 import zipfile
@@ -25,10 +26,12 @@ import numpy as np
 import pandas as pd
 from pandas.io.parsers import TextParser
 
-from etl.errors import SourceError
+from etl.errors import ConfigError, SourceError
 from etl.staging import group_columns
 
 SCAN_CHUNK = 1 << 20
+STREAM_ENV = "AIJOBS_STREAM_MIN_BYTES"
+STREAM_MIN_BYTES = 64_000_000
 
 
 @dataclass(frozen=True)
@@ -277,22 +280,26 @@ def _read(source: dict, path: Path, fmt: str, limits: Limits) -> pd.DataFrame:
         return _read_xlsx(source, path, limits, where)
     _scan(source, path, fmt, limits, where)  # a truncated gzip fails here, before any row loads
     if fmt in ("csv", "csv.gz"):
-        return pd.read_csv(
-            path,
-            compression="gzip" if path.name.lower().endswith(".gz") else None,
-            encoding=encoding,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            sep=source.get("delimiter", ","),
-            skiprows=range(1, int(source.get("header_rows", 1))),  # rows under the names
-        )
+        return pd.read_csv(path, **_csv_options(source, path))
     with _open_binary(path) as fh:
         try:
             doc = json.load(io.TextIOWrapper(fh, encoding=encoding))
         except RecursionError:
             raise SourceError(f"{where}: JSON nested too deeply to read") from None
     return pd.DataFrame.from_records(_records(doc, source.get("records_path"), where))
+
+
+def _csv_options(source: dict, path: Path) -> dict:
+    """How pandas reads a source's CSV: every value as text, only "" missing (Namibia is "NA")."""
+    return {
+        "compression": "gzip" if path.name.lower().endswith(".gz") else None,
+        "encoding": source.get("encoding", "utf-8"),
+        "dtype": str,
+        "keep_default_na": False,
+        "na_values": [""],
+        "sep": source.get("delimiter", ","),
+        "skiprows": range(1, int(source.get("header_rows", 1))),  # rows under the names
+    }
 
 
 @contextlib.contextmanager
@@ -338,16 +345,59 @@ def read_source_file(source: dict, path: Path) -> pd.DataFrame:
     return _read_file(source, path, f"{source['name']}: {path}")
 
 
-def _read_file(source: dict, path: Path, where: str) -> pd.DataFrame:
+def streams(source: dict, path: Path) -> bool:
+    """Whether a file source is read in blocks rather than whole: a CSV (plain or gzip, not in a
+    zip) of more than ``AIJOBS_STREAM_MIN_BYTES`` bytes on disk (default 64 MB), so that no
+    process ever holds a large source as one frame."""
+    if file_format(source, path) not in ("csv", "csv.gz") or path.suffix.lower() == ".zip":
+        return False
+    value = os.environ.get(STREAM_ENV, "").strip()
+    try:
+        least = int(value) if value else STREAM_MIN_BYTES
+    except ValueError:
+        raise ConfigError(f"{STREAM_ENV} must be a whole number, not {value!r}") from None
+    return path.stat().st_size > least
+
+
+def read_source_blocks(source: dict, path: Path, rows: int) -> Iterator[pd.DataFrame]:
+    """The raw table of a CSV source in blocks of at most ``rows`` rows, each checked as
+    ``read_source_file`` checks the whole table (same limits, same one-line errors; the limits
+    are checked by a streaming pass before the first block)."""
+    where = f"{source['name']}: {path}"
     fmt = file_format(source, path)
+    limits = _checked_size(path, where, limits_of(source))
+    total = 0
+    with _read_errors(where, fmt, source):
+        _scan(source, path, fmt, limits, where)
+        for block in pd.read_csv(path, **_csv_options(source, path), chunksize=max(1, rows)):
+            total += len(block)
+            yield _checked(block, source, where, empty_ok=True)
+    if not total:
+        raise SourceError(f"{where}: the file has a header but no data rows")
+
+
+def _checked_size(path: Path, where: str, limits: Limits) -> Limits:
     size = path.stat().st_size
     if size == 0:
         raise SourceError(f"{where}: the file is empty")
-    limits = limits_of(source)
     if size > limits.max_bytes:
         raise _over(where, f"the file is {size:,} bytes", "max_bytes", limits.max_bytes)
-    try:
+    return limits
+
+
+def _read_file(source: dict, path: Path, where: str) -> pd.DataFrame:
+    fmt = file_format(source, path)
+    limits = _checked_size(path, where, limits_of(source))
+    with _read_errors(where, fmt, source):
         raw = _read(source, path, fmt, limits)
+    return _checked(raw, source, where)
+
+
+@contextlib.contextmanager
+def _read_errors(where: str, fmt: str, source: dict) -> Iterator[None]:
+    """Every way reading a file can fail, as one SourceError line naming source and file."""
+    try:
+        yield
     except SourceError:
         raise
     except UnicodeDecodeError as exc:
@@ -367,6 +417,12 @@ def _read_file(source: dict, path: Path, where: str) -> pd.DataFrame:
     except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise SourceError(f"{where}: cannot read as {fmt}: {first}") from exc
+
+
+def _checked(
+    raw: pd.DataFrame, source: dict, where: str, *, empty_ok: bool = False
+) -> pd.DataFrame:
+    """``raw`` with tidy column names, or a SourceError when a configured column is missing."""
     raw.columns = [str(c).strip().lstrip("\ufeff").strip() for c in raw.columns]
     expected = list(source.get("columns") or {})
     expected += [c for c in (r.get("column") for r in source.get("reject_when") or []) if c]
@@ -382,6 +438,6 @@ def _read_file(source: dict, path: Path, where: str) -> pd.DataFrame:
             f"{where}: wrong column set: missing {missing}; the file has: {found}"
             + (" ..." if len(raw.columns) > 20 else "")
         )
-    if raw.empty:
+    if raw.empty and not empty_ok:
         raise SourceError(f"{where}: the file has a header but no data rows")
     return raw.reset_index(drop=True)

@@ -28,9 +28,16 @@ from rich.table import Table
 from etl import config
 from etl.build import BuildPlan, build_store, count_rows, previous_rows
 from etl.contract import TABLES
-from etl.engine import Engine, SourceParts, transform_file, write_frames
+from etl.engine import (
+    Engine,
+    SourceParts,
+    chunk_rows,
+    transform_blocks,
+    transform_file,
+    write_frames,
+)
 from etl.errors import SourceError, ValidationError
-from etl.extract import locate, read_source_file
+from etl.extract import locate, read_source_blocks, read_source_file, streams
 from etl.http import source_budget
 from etl.merge import accumulate
 from etl.series import FILE_COLUMN, file_entries, labels_table, transform_series
@@ -150,6 +157,11 @@ def _read_file_source(
     source: dict, mirror: Path | None, folder: Path, engine: Engine, advance
 ) -> SourceParts:
     path = locate(source, mirror, config.data_dir() / "raw")
+    if streams(source, path):  # a large CSV: read in blocks, never whole in this process
+        blocks = read_source_blocks(source, path, chunk_rows(source["kind"]))
+        advance()
+        advance()
+        return transform_blocks(blocks, source, folder, engine)
     raw = read_source_file(source, path)
     advance()
     advance()

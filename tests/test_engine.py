@@ -252,3 +252,23 @@ def test_real_postings_in_chunks_equal_the_single_frame_transform(
     whole = single(raw, source)
     assert_same(result, whole, "postings")
     assert len(result.table) > 30_000 and len(result.rejects) > 0
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_csv_streamed_in_blocks_gives_the_single_frame_result(tmp_path, monkeypatch, workers):
+    from etl.engine import transform_blocks
+    from etl.extract import read_source_blocks, read_source_file
+
+    rows = [posting(i % 7, country="Sudan" if i % 3 else None) for i in range(23)]
+    rows[20] = posting(2, id="x")  # repeats a row of the first block in the last one
+    path = tmp_path / "board.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    source = {**POSTINGS, "format": "csv"}
+    monkeypatch.setenv("AIJOBS_CHUNK_ROWS", "5")
+    with Engine(workers=workers) as engine:
+        blocks = read_source_blocks(source, path, 5)
+        parts = transform_blocks(blocks, source, tmp_path / "work", engine)
+    assert len(list((tmp_path / "work" / "_raw").glob("raw.parquet"))) == 1
+    result = read_parts(parts)
+    assert_same(result, single(read_source_file(source, path), source), "postings")
+    assert any("duplicate of row" in r for r in result.rejects["reason"].tolist())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from etl.errors import SourceError
@@ -195,3 +196,62 @@ def test_an_absolute_mirror_path_is_refused_but_links_inside_the_mirror_are_fine
     (tmp_path / "alias.csv").symlink_to(tmp_path / "data.csv")
     source = {"name": "fine", "mirror_path": "alias.csv"}
     assert locate(source, tmp_path, tmp_path) == tmp_path / "alias.csv"
+
+
+# --- large CSVs are read in blocks (etl.extract.read_source_blocks) --------------------------
+
+
+def blocks_of(path: Path, rows: int, **extra) -> list:
+    from etl.extract import read_source_blocks
+
+    return list(read_source_blocks(csv_source(path, **extra), path, rows))
+
+
+@pytest.mark.parametrize("name", ["x.csv", "x.csv.gz"])
+def test_a_csv_read_in_blocks_equals_the_whole_read(tmp_path, name):
+    text = "Title,Country\n" + "".join(f"Engineer {i},{'NA' if i % 3 else ''}\n" for i in range(10))
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(text.encode()) if name.endswith(".gz") else text.encode())
+    blocks = blocks_of(path, 4)
+    assert [len(b) for b in blocks] == [4, 4, 2]
+    joined = pd.concat(blocks, ignore_index=True)
+    pd.testing.assert_frame_equal(joined, read_source_file(csv_source(path), path))
+    assert pd.isna(joined["Country"][0]) and joined["Country"][1] == "NA"  # Namibia kept
+
+
+BROKEN = [(b"", "the file is empty"), (b"Title\n", "header but no data rows"),
+          (b"\n\n", "no header and no rows"), (b"job,company\nA,B\n", "wrong column set"),
+          (b"Title\nok\n\xff\xfe\n", "not utf-8 text")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("content", "says"), BROKEN)
+def test_a_broken_csv_read_in_blocks_is_the_same_one_line_error(tmp_path, content, says):
+    path = tmp_path / "x.csv"
+    path.write_bytes(content)
+    with pytest.raises(SourceError) as err:
+        blocks_of(path, 1)
+    one_line(err, says)
+
+
+def test_a_bad_row_deep_in_a_streamed_csv_is_a_one_line_parse_error(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("Title\n" + "ok\n" * 50 + '"never closed\n')
+    with pytest.raises(SourceError) as err:
+        blocks_of(path, 10)
+    one_line(err, "cannot parse as csv")
+
+
+def test_only_csvs_over_the_stream_size_are_streamed(tmp_path, monkeypatch):
+    from etl.errors import ConfigError
+    from etl.extract import streams
+
+    small, sheet = tmp_path / "x.csv", tmp_path / "x.json"
+    small.write_text("Title\nok\n")
+    sheet.write_text("[]")
+    monkeypatch.delenv("AIJOBS_STREAM_MIN_BYTES", raising=False)
+    assert not streams(csv_source(small), small)
+    monkeypatch.setenv("AIJOBS_STREAM_MIN_BYTES", "5")
+    assert streams(csv_source(small), small) and not streams(csv_source(sheet), sheet)
+    monkeypatch.setenv("AIJOBS_STREAM_MIN_BYTES", "big")
+    with pytest.raises(ConfigError, match="AIJOBS_STREAM_MIN_BYTES"):
+        streams(csv_source(small), small)
