@@ -26,6 +26,7 @@ from dashboard.ui import currency, sidebar  # noqa: E402
 from dashboard.ui.context import CTX_KEY, DEMO_BANNER, Context  # noqa: E402
 from dashboard.ui.freshness import data_as_of_line  # noqa: E402
 from etl.config import store_path  # noqa: E402
+from etl.contract import SCHEMA_VERSION  # noqa: E402
 from etl.store import StoreError, store_version  # noqa: E402
 
 PAGES = (  # (page: routes/<page>.py runs views/<page>/, and /<page> is its URL), title, icon
@@ -82,6 +83,16 @@ def main() -> None:
     except (StoreError, duckdb.Error) as exc:
         reason = plain(str(exc).replace(str(path), shown_path(path)).splitlines()[0], 200)
         no_store(path, f"The store at `{shown_path(path)}` cannot be read: {reason}")
+        return
+    built_by = meta.get("schema_version")
+    if built_by != SCHEMA_VERSION:  # an older (or newer) store: its tables differ from the queries'
+        no_store(
+            path,
+            f"The store at `{shown_path(path)}` was built by another version of this project "
+            f"(store schema {plain(str(built_by), 20)}; this dashboard reads schema "
+            f"{SCHEMA_VERSION}). Upgrade it with `python -m etl ensure-store` (`make run` does "
+            "it), then reload.",
+        )
         return
     filters = sidebar.render(options)
     currency.picker()

@@ -197,3 +197,22 @@ def test_pages_ask_the_query_layer_with_the_url_filters(
     _no_exception(at, "demand with filters")
     assert asked and asked[-1].regions == ("Europe",)
     assert asked[-1].months == ("2024-01", "2024-06")
+
+
+def test_a_store_of_another_schema_says_how_to_upgrade_instead_of_failing_a_query(
+    demo_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    import duckdb
+
+    old = tmp_path / "jobs.duckdb"
+    shutil.copy(demo_store, old)
+    con = duckdb.connect(str(old))
+    con.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+    con.close()
+    at = _app(old, monkeypatch).run()
+    _no_exception(at, "old store")
+    assert "store schema 6" in at.error[0].value
+    assert "python -m etl ensure-store" in at.error[0].value
+    assert not at.multiselect, "an old store must not draw pages that query it"
