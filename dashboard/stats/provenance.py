@@ -1,7 +1,7 @@
 """Where a chart's rows come from: which source(s), what period, how many — in one wording.
 
 Every chart of the app says under it which sources and which period the rows it drew come from,
-and their n ("all data · Kaggle job postings, Remotive · Jan–Dec 2023 · n = 32,104 postings").
+and their n ("all data · Kaggle job postings + Remotive · Jan–Dec 2023 · n = 32,104 postings").
 The wording is built here and only here (``Provenance.text``), so it reads the same on every
 page; the query layer fills a ``Provenance`` from the same filters the chart's query used
 (dashboard/queries/sources.py), and dashboard/ui/download.py shows it with the chart's CSV.
@@ -63,8 +63,9 @@ class Provenance:
 
     @property
     def source(self) -> str:
-        """The sources' human names, comma-separated ("" when none)."""
-        return ", ".join(self.sources)
+        """The sources' human names joined by " + " ("" when none): titles hold commas
+        ("Indeed Hiring Lab AI Tracker, share of …"), so a comma cannot separate them."""
+        return " + ".join(self.sources)
 
     def text(self) -> str:
         """ "<selection> · <sources> · <period> · n = <n> <unit>", parts that are unknown left out;

@@ -70,7 +70,7 @@ def test_provenance_names_the_sources_and_months_the_filters_select(
 ) -> None:
     got = sources.provenance(*store, Filters())
     assert (got.sources, got.period, got.n) == (("A", "B"), "Jan 2023 – Jan 2024", 10)
-    assert got.text() == "all data · A, B · Jan 2023 – Jan 2024 · n = 10 postings"
+    assert got.text() == "all data · A + B · Jan 2023 – Jan 2024 · n = 10 postings"
 
 
 def test_provenance_drops_a_source_the_filters_exclude(store: tuple[str, str]) -> None:

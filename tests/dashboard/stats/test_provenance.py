@@ -28,7 +28,7 @@ def test_several_sources_are_listed_largest_first_over_their_joint_period() -> N
                 "2023-12-01", 900)), NAMES, label="Europe")  # fmt: skip
     assert got.sources == ("Kaggle job postings", "aijobs.net")
     assert got.text() == (
-        "Europe · Kaggle job postings, aijobs.net · Jan 2023 – Jun 2026 · n = 950 postings"
+        "Europe · Kaggle job postings + aijobs.net · Jan 2023 – Jun 2026 · n = 950 postings"
     )
 
 
@@ -78,7 +78,7 @@ def test_rows_with_survey_years() -> None:
 
 def test_csv_columns_carry_source_and_period() -> None:
     got = Provenance(("A", "B"), date(2023, 1, 1), date(2024, 1, 1), 10)
-    assert got.columns() == {"source": "A, B", "period": "Jan 2023 – Jan 2024"}
+    assert got.columns() == {"source": "A + B", "period": "Jan 2023 – Jan 2024"}
 
 
 @pytest.mark.parametrize("bad", [None, float("nan")])

@@ -5,6 +5,7 @@ months without postings, and the Overview and the Data page show the series with
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -129,3 +130,18 @@ def test_overview_and_data_page_show_the_series_with_dates_and_licence(real_stor
     table = at.dataframe[1].value
     genai = table[table["source"] == "hiring_lab_genai_share"].iloc[0]
     assert genai["status"] == "withdrawn 2025-08-15, frozen" and genai["licence"] == "CC BY 4.0"
+
+
+def test_every_demand_chart_on_the_real_store_has_its_csv_and_names_sources_and_months(demand):
+    drawn = len(demand.get("plotly_chart"))
+    assert drawn >= 10 and len(demand.get("download_button")) == drawn
+    captions = [re.sub(r"\\(.)", r"\1", c.value) for c in demand.caption]
+    under = [c for c in captions if "Sources and definitions" in c]
+    assert len(under) == drawn
+    series = [c for c in under if c.startswith("Indeed Hiring Lab")]
+    assert any(re.match(r"Indeed Hiring Lab AI Tracker[^·]+· Jan 2019 – \w{3} 2026 · n = ", c)
+               for c in series), series  # fmt: skip
+    assert any("Job Postings Index" in c for c in series)
+    postings = [c for c in under if c.startswith("all data · ") and " postings · [" in c]
+    assert len(postings) >= 6
+    assert all(re.search(r" · \w{3}( \d{4})? ?– ?\w{3} \d{4} · n = ", c) for c in postings)
