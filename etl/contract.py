@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 """2: the marts (MARTS) are published beside the base tables. 3: postings keep the advertised
 pay as stated (salary_min_local, salary_max_local) and the rate used (usd_rate, rate_date).
 4: the ``series`` and ``series_labels`` tables, the series columns of ``sources`` and the
@@ -21,7 +21,9 @@ survey), education, publishes_research, years_coding, years_ml; ``salary_skills`
 survey respondents use (same upgrade: columns and table empty).
 6: posting_skills.basis (where each skill came from: text, tags or both; NULL in an upgraded
 store). 7: posting_counts also counts AI postings by basis and keeps each cell's first and last
-posting date, so the AI share and the Overview's counts read the cube (marts rebuilt)."""
+posting date, so the AI share and the Overview's counts read the cube (marts rebuilt).
+8: the ``posting_skill_counts`` cube (skill counts per month and filter cell) and
+posting_skill_facts.posting_key (an integer per posting for the per-posting joins)."""
 
 SENIORITY_CODES: tuple[str, ...] = (
     "intern",
@@ -303,6 +305,14 @@ MARTS: dict[str, tuple[Column, ...]] = {
         _c("posted_date", "DATE", "postings.posted_date", False),
         *(c for c in _FILTER_COLUMNS if c.name != "source"),
         _c("salary_usd", "DOUBLE", "postings.salary_usd"),
+        _c("posting_key", "BIGINT", "An integer per posting, unique in the store (joins).", False),
+    ),
+    "posting_skill_counts": (
+        _c("month", "DATE", "First day of the month of postings.posted_date.", False),
+        _c("skill", "VARCHAR", "posting_skills.skill", False),
+        _c("category", "VARCHAR", "posting_skills.category", False),
+        *_FILTER_COLUMNS,
+        _c("postings", "BIGINT", "Postings in the cell asking for the skill.", False),
     ),
     "posting_counts": (
         _c("month", "DATE", "First day of the month of postings.posted_date.", False),

@@ -14,13 +14,28 @@ from etl.contract import MARTS
 
 POSTING_SKILL_FACTS = """
 SELECT s.posting_id, s.skill, s.category, p.source, p.posted_date, p.role, p.seniority,
-       p.country_code, p.region, p.remote, p.employment_type, p.is_ai, p.salary_usd
+       p.country_code, p.region, p.remote, p.employment_type, p.is_ai, p.salary_usd,
+       p.rowid AS posting_key
 FROM posting_skills s JOIN postings p USING (posting_id)
 """
 """posting_skills with the posting's filter columns copied in: skill queries filter and group
 without joining 1.5M skill rows to 1M postings on a 26-character id. Sorted by skill then date,
 so DuckDB's zone maps skip most row groups for one skill or a month range. Skill rows whose
-posting is missing are left out, as the join in every skill query always did."""
+posting is missing are left out, as the join in every skill query always did. ``posting_key``
+(the posting's row number in the store) lets the per-posting queries (co-occurrence, distinct
+postings per role) join and count integers instead of 26-character ids."""
+
+POSTING_SKILL_COUNTS = """
+SELECT CAST(date_trunc('month', posted_date) AS DATE) AS month, skill, category, source, role,
+       seniority, country_code, region, remote, employment_type, is_ai,
+       CAST(count(*) AS BIGINT) AS postings
+FROM posting_skill_facts
+GROUP BY ALL
+"""
+"""Postings asking for each skill per month and filter cell (~100k cells for 1.3M skill rows at
+1M postings): skill counts and shares for any filter set are sums over it (a posting asks for a
+skill once: posting_skills is unique on (posting_id, skill)). Exact for month filters and periods,
+which always cover whole months."""
 
 POSTING_COUNTS = """
 SELECT CAST(date_trunc('month', posted_date) AS DATE) AS month, source, role, seniority,
@@ -107,6 +122,7 @@ A survey has years, not days: its dates are 1 January of the year, with precisio
 MART_SQL: dict[str, tuple[str, str]] = {
     # name: (SELECT, ORDER BY of the stored rows)
     "posting_skill_facts": (POSTING_SKILL_FACTS, "skill, posted_date"),
+    "posting_skill_counts": (POSTING_SKILL_COUNTS, "skill, month"),  # reads posting_skill_facts
     "posting_counts": (POSTING_COUNTS, "month, role, source"),
     "filter_values": (FILTER_VALUES, "dimension, value"),  # reads posting_counts: keep it after
     "series_monthly": (SERIES_MONTHLY, "source, series, variant, place_code, month"),

@@ -1,7 +1,7 @@
 """Skill movers: postings asking for each skill in two periods, per role and over every role.
 
 The periods replace the sidebar's month filter (every other filter applies). Counts come from
-``posting_skill_facts`` and the denominators from the ``posting_counts`` cube, both exact for whole
+the ``posting_skill_counts`` cube and the denominators from the ``posting_counts`` cube, both exact for whole
 months. The noise screen and ranking are dashboard/stats/movers.py.
 """
 
@@ -36,17 +36,19 @@ def skill_counts_in_periods(
     skill the postings asking for it in period A and B; per group all postings in A and B."""
     a0, a1 = month_bounds(period_a)
     b0, b1 = month_bounds(period_b)
-    w, p = where(f, "postings", skip=("time",))
-    in_ab = "(posted_date >= ? AND posted_date < ?) OR (posted_date >= ? AND posted_date < ?)"
+    w, p = where(f, "posting_counts", skip=("time",))
+    in_ab = "(month >= ? AND month < ?) OR (month >= ? AND month < ?)"
     w = (w + " AND " if w else "WHERE ") + f"({in_ab})"
     counts = fetch(
         store,
         version,
         f"""
         SELECT COALESCE(role, ?) AS "group", skill,
-               count(*) FILTER (WHERE posted_date >= ? AND posted_date < ?) AS with_a,
-               count(*) FILTER (WHERE posted_date >= ? AND posted_date < ?) AS with_b
-        FROM posting_skill_facts {w}
+               CAST(coalesce(sum(postings) FILTER (WHERE month >= ? AND month < ?), 0) AS BIGINT)
+                   AS with_a,
+               CAST(coalesce(sum(postings) FILTER (WHERE month >= ? AND month < ?), 0) AS BIGINT)
+                   AS with_b
+        FROM posting_skill_counts {w}
         GROUP BY GROUPING SETS ((role, skill), (skill))
         """,
         [ALL_ROLES, a0, a1, b0, b1, *p, a0, a1, b0, b1],

@@ -1,7 +1,10 @@
 """Skills: what postings ask for, per role and month, and which skills go together.
 
-Shares are of the selection's postings (denominators from the ``posting_counts`` cube); the skill
-rows come from ``posting_skill_facts``, which carries the postings' filter columns.
+Shares are of the selection's postings (denominators from the ``posting_counts`` cube). Skill
+counts are sums over the ``posting_skill_counts`` cube (postings asking for a skill per month and
+filter cell: exact, since filters cover whole months); the questions about single postings (which
+skills go together, distinct postings per role) read ``posting_skill_facts``, which carries the
+postings' filter columns and an integer ``posting_key``.
 """
 
 from __future__ import annotations
@@ -30,15 +33,15 @@ def _counts_cte(f: Filters, name: str, select: str, group: str = "") -> tuple[st
 def top_skills(store: str, version: str, f: Filters, top: int = 20) -> pd.DataFrame:
     """skill, category, n, share of the selection's postings asking for it (top N)."""
     cte, cp = _counts_cte(f, "total", "sum(postings) AS t")
-    w, p = _facts_where(f)
+    w, p = where(f, "posting_counts")
     return fetch(
         store,
         version,
         f"""
         WITH {cte}
-        SELECT s.skill, any_value(s.category) AS category, count(*) AS n,
-               count(*) / any_value(total.t) AS share
-        FROM posting_skill_facts s CROSS JOIN total {w}
+        SELECT s.skill, any_value(s.category) AS category, CAST(sum(s.postings) AS BIGINT) AS n,
+               sum(s.postings) / any_value(total.t) AS share
+        FROM posting_skill_counts s CROSS JOIN total {w}
         GROUP BY s.skill ORDER BY n DESC, s.skill LIMIT ?
         """,
         [*cp, *p, int(top)],
@@ -51,14 +54,15 @@ def skill_shares_by_role(store: str, version: str, f: Filters, top: int = 15) ->
     cte, cp = _counts_cte(
         f, "roles", "role, CAST(sum(postings) AS BIGINT) AS role_postings", "GROUP BY role"
     )
-    w, p = _facts_where(f)
+    w, p = where(f, "posting_counts")
     return fetch(
         store,
         version,
         f"""
         WITH {cte},
-             ps AS (SELECT role, skill, any_value(category) AS category, count(*) AS n
-                    FROM posting_skill_facts {w} GROUP BY role, skill),
+             ps AS (SELECT role, skill, any_value(category) AS category,
+                           CAST(sum(postings) AS BIGINT) AS n
+                    FROM posting_skill_counts {w} GROUP BY role, skill),
              topn AS (SELECT skill FROM ps GROUP BY skill ORDER BY sum(n) DESC, skill LIMIT ?)
         SELECT ps.role, ps.skill, ps.category, ps.n, roles.role_postings,
                ps.n / roles.role_postings AS share
@@ -74,18 +78,17 @@ def skill_trend(store: str, version: str, f: Filters, skills: tuple[str, ...]) -
     """month, skill, n, share of that month's postings asking for each chosen skill."""
     if not skills:
         return pd.DataFrame(columns=["month", "skill", "n", "share"])
-    cte, cp = _counts_cte(
-        f, "t", "CAST(month AS TIMESTAMP) AS month, sum(postings) AS total", "GROUP BY month"
-    )
-    w, p = _facts_where(f, "list_contains(?::VARCHAR[], s.skill)")
+    cte, cp = _counts_cte(f, "t", "month AS m, sum(postings) AS total", "GROUP BY month")
+    w, p = where(f, "posting_counts")
+    w = (w + " AND " if w else "WHERE ") + "list_contains(?::VARCHAR[], s.skill)"
     return fetch(
         store,
         version,
         f"""
         WITH {cte}
-        SELECT date_trunc('month', s.posted_date) AS month, s.skill, count(*) AS n,
-               count(*) / any_value(t.total) AS share
-        FROM posting_skill_facts s JOIN t ON t.month = date_trunc('month', s.posted_date)
+        SELECT CAST(s.month AS TIMESTAMP) AS month, s.skill, CAST(sum(s.postings) AS BIGINT) AS n,
+               sum(s.postings) / any_value(t.total) AS share
+        FROM posting_skill_counts s JOIN t ON t.m = s.month
         {w}
         GROUP BY ALL ORDER BY month, s.skill
         """,
@@ -104,12 +107,12 @@ def cooccurring(store: str, version: str, f: Filters, skill: str, top: int = 15)
         store,
         version,
         f"""
-        WITH w AS (SELECT posting_id FROM posting_skill_facts {w}),
+        WITH w AS (SELECT posting_key FROM posting_skill_facts {w}),
              total AS (SELECT count(*) AS t FROM w),
-             s AS (SELECT posting_id, skill, category FROM posting_skill_facts {other})
+             s AS (SELECT posting_key, skill, category FROM posting_skill_facts {other})
         SELECT s.skill, any_value(s.category) AS category, count(*) AS n,
                count(*) / any_value(total.t) AS share
-        FROM s JOIN w USING (posting_id), total
+        FROM s JOIN w USING (posting_key), total
         GROUP BY s.skill ORDER BY n DESC, s.skill LIMIT ?
         """,
         [*p, skill, *other_p, skill, int(top)],
@@ -125,17 +128,18 @@ def role_skill_profile(
     cte, cp = _counts_cte(
         g, "roles", "role, CAST(sum(postings) AS BIGINT) AS role_postings", "GROUP BY role"
     )
-    w, p = _facts_where(g)
+    w, p = where(g, "posting_counts")
     return fetch(
         store,
         version,
         f"""
         WITH {cte}
-        SELECT s.role, s.skill, any_value(s.category) AS category, count(*) AS n,
+        SELECT s.role, s.skill, any_value(s.category) AS category,
+               CAST(sum(s.postings) AS BIGINT) AS n,
                any_value(roles.role_postings) AS role_postings,
-               count(*) / any_value(roles.role_postings) AS share
-        FROM posting_skill_facts s JOIN roles USING (role) {w}
-        GROUP BY s.role, s.skill HAVING count(*) >= ? ORDER BY s.role, n DESC
+               sum(s.postings) / any_value(roles.role_postings) AS share
+        FROM posting_skill_counts s JOIN roles USING (role) {w}
+        GROUP BY s.role, s.skill HAVING sum(s.postings) >= ? ORDER BY s.role, n DESC
         """,
         [*cp, *p, int(min_n)],
     )
@@ -153,8 +157,8 @@ def role_skill_frequencies(store: str, version: str, f: Filters) -> pd.DataFrame
         store,
         version,
         f"""
-        WITH ps AS (SELECT DISTINCT role, posting_id, skill FROM posting_skill_facts {w}),
-             roles AS (SELECT role, count(DISTINCT posting_id) AS role_postings
+        WITH ps AS (SELECT DISTINCT role, posting_key, skill FROM posting_skill_facts {w}),
+             roles AS (SELECT role, count(DISTINCT posting_key) AS role_postings
                        FROM ps GROUP BY role)
         SELECT ps.role, ps.skill, count(*) AS n, any_value(roles.role_postings) AS role_postings,
                count(*) / any_value(roles.role_postings) AS share

@@ -1,9 +1,11 @@
-"""Figures read from the ``posting_counts`` cube equal the same figures asked of the postings.
+"""Figures read from the cubes equal the same figures asked of the base tables.
 
 The AI share (per month, region and country), the Overview's headline counts and date span, and
-the live-postings check read the cube; each is compared with the pre-cube SQL over the base table,
-on hand-made edge cases (one posting selected, an empty selection, NULL country and region, AI by
-title and by skills) and on random small frames (hypothesis).
+the live-postings check read ``posting_counts``; the skill counts, shares, trends and movers read
+``posting_skill_counts``, co-occurrence and per-role frequencies join on ``posting_key``. Each is
+compared with the SQL over postings and posting_skills, on hand-made edge cases (one posting
+selected, an empty selection, NULL country and region, AI by title and by skills, postings without
+skills) and on random small frames (hypothesis).
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tiny_stores import postings_full
 
-from dashboard.queries import demand, lifetime, overview
-from dashboard.queries.filters import Filters
+from dashboard.queries import demand, lifetime, movers, overview, skills
+from dashboard.queries.filters import Filters, month_bounds
 from dashboard.queries.store import where
 from etl.store import publish, store_version
 
@@ -28,6 +30,8 @@ PLACES = (("US", "North America"), ("GB", "Europe"), ("DE", "Europe"), (None, No
 LEVELS = ("mid", "senior", "unknown")
 MODES = ("remote", "onsite")
 BASES = (None, "title", "skills")
+SKILLS = ("Python", "SQL", "PyTorch")
+CATEGORY = {"Python": "Languages", "SQL": "Languages", "PyTorch": "ML"}
 
 
 def _frame(rows: list[tuple], live: str | None = None) -> pd.DataFrame:
@@ -53,9 +57,17 @@ def _frame(rows: list[tuple], live: str | None = None) -> pd.DataFrame:
     return p
 
 
+def _skills(n: int) -> pd.DataFrame:
+    """Posting i asks for the skills of the bits of i % 8 (posting 0, 8, ... for none)."""
+    pairs = [(f"r{i}", k) for i in range(n) for b, k in enumerate(SKILLS) if (i % 8) >> b & 1]
+    frame = pd.DataFrame(pairs, columns=["posting_id", "skill"])
+    frame["category"] = frame["skill"].map(CATEGORY)
+    return frame
+
+
 def _store(path: Path, rows: list[tuple], live: str | None = None) -> tuple[str, str]:
     """A store of ``rows``; every third posting from the source ``live`` when given."""
-    publish({"postings": _frame(rows, live)}, path)
+    publish({"postings": _frame(rows, live), "posting_skills": _skills(len(rows))}, path)
     return str(path), store_version(path)
 
 
@@ -112,6 +124,103 @@ def _headline_base(store: str, f: Filters) -> dict:
     return {k: (None if pd.isna(v) else v) for k, v in df.iloc[0].to_dict().items()}
 
 
+_JOINED = "posting_skills s JOIN p USING (posting_id)"
+
+
+def _skill_base(store: str, f: Filters, name: str) -> pd.DataFrame:
+    """The skill questions asked of posting_skills joined to the selection's postings."""
+    w, p = where(f, "postings")
+    cte = f"p AS (SELECT * FROM postings {w})"
+    sql = {
+        "top_skills": f"""WITH {cte}, total AS (SELECT count(*) AS t FROM p)
+            SELECT s.skill, any_value(s.category) AS category, count(*) AS n,
+                   count(*) / any_value(total.t) AS share
+            FROM {_JOINED}, total GROUP BY s.skill ORDER BY n DESC, s.skill LIMIT 20""",
+        "skill_shares_by_role": f"""WITH {cte},
+                 roles AS (SELECT role, count(*) AS role_postings FROM p GROUP BY role),
+                 ps AS (SELECT role, skill, any_value(category) AS category, count(*) AS n
+                        FROM {_JOINED} GROUP BY role, skill),
+                 topn AS (SELECT skill FROM ps GROUP BY skill ORDER BY sum(n) DESC, skill LIMIT 15)
+            SELECT ps.role, ps.skill, ps.category, ps.n, roles.role_postings,
+                   ps.n / roles.role_postings AS share
+            FROM ps JOIN topn USING (skill) JOIN roles USING (role) ORDER BY ps.role, ps.n DESC""",
+        "skill_trend": f"""WITH {cte}, t AS (SELECT date_trunc('month', posted_date) AS month,
+                 count(*) AS total FROM p GROUP BY month)
+            SELECT date_trunc('month', p.posted_date) AS month, s.skill, count(*) AS n,
+                   count(*) / any_value(t.total) AS share
+            FROM {_JOINED} JOIN t ON t.month = date_trunc('month', p.posted_date)
+            WHERE s.skill IN ('Python', 'PyTorch') GROUP BY ALL ORDER BY month, s.skill""",
+        "cooccurring": f"""WITH {cte}, w AS (SELECT posting_id FROM {_JOINED}
+                 WHERE skill = 'Python'), total AS (SELECT count(*) AS t FROM w)
+            SELECT s.skill, any_value(s.category) AS category, count(*) AS n,
+                   count(*) / any_value(total.t) AS share
+            FROM {_JOINED} JOIN w USING (posting_id), total WHERE s.skill <> 'Python'
+            GROUP BY s.skill ORDER BY n DESC, s.skill LIMIT 15""",
+        "role_skill_frequencies": f"""WITH {cte},
+                 ps AS (SELECT DISTINCT role, posting_id, skill FROM {_JOINED}),
+                 roles AS (SELECT role, count(DISTINCT posting_id) AS role_postings
+                           FROM ps GROUP BY role)
+            SELECT ps.role, ps.skill, count(*) AS n,
+                   any_value(roles.role_postings) AS role_postings,
+                   count(*) / any_value(roles.role_postings) AS share
+            FROM ps JOIN roles USING (role)
+            GROUP BY ps.role, ps.skill ORDER BY ps.role, n DESC, ps.skill""",
+    }[name]
+    return _base(store, sql, p)
+
+
+def _profile_base(store: str, f: Filters, roles: tuple[str, ...]) -> pd.DataFrame:
+    w, p = where(f.with_(roles=roles), "postings")
+    return _base(
+        store,
+        f"""WITH p AS (SELECT * FROM postings {w}),
+                 roles AS (SELECT role, count(*) AS role_postings FROM p GROUP BY role)
+            SELECT p.role, s.skill, any_value(s.category) AS category, count(*) AS n,
+                   any_value(roles.role_postings) AS role_postings,
+                   count(*) / any_value(roles.role_postings) AS share
+            FROM {_JOINED} JOIN roles USING (role)
+            GROUP BY p.role, s.skill HAVING count(*) >= 1 ORDER BY p.role, n DESC""",
+        p,
+    )
+
+
+def _movers_base(store: str, f: Filters, a: tuple[str, str], b: tuple[str, str]) -> pd.DataFrame:
+    (a0, a1), (b0, b1) = month_bounds(a), month_bounds(b)
+    w, p = where(f, "postings", skip=("time",))
+    return _base(
+        store,
+        f"""WITH p AS (SELECT * FROM postings {w})
+            SELECT COALESCE(role, ?) AS "group", skill,
+                   count(*) FILTER (WHERE posted_date >= ? AND posted_date < ?) AS with_a,
+                   count(*) FILTER (WHERE posted_date >= ? AND posted_date < ?) AS with_b
+            FROM {_JOINED}
+            WHERE (posted_date >= ? AND posted_date < ?) OR (posted_date >= ? AND posted_date < ?)
+            GROUP BY GROUPING SETS ((role, skill), (skill))""",
+        [*p, movers.ALL_ROLES, a0, a1, b0, b1, a0, a1, b0, b1],
+    )
+
+
+def _sorted(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows in one order (the queries' ORDER BY leaves ties in any order)."""
+    return df.sort_values(list(df.columns)).reset_index(drop=True)
+
+
+def _assert_same_skills(store: str, version: str, f: Filters) -> None:
+    for name in ("top_skills", "skill_shares_by_role", "cooccurring", "role_skill_frequencies"):
+        func = getattr(skills, name).__wrapped__
+        got = (
+            func(store, version, f, "Python") if name == "cooccurring" else func(store, version, f)
+        )
+        pd.testing.assert_frame_equal(_sorted(got), _sorted(_skill_base(store, f, name)), obj=name)
+    trend = skills.skill_trend.__wrapped__(store, version, f, ("Python", "PyTorch"))
+    pd.testing.assert_frame_equal(_sorted(trend), _sorted(_skill_base(store, f, "skill_trend")))
+    profile = skills.role_skill_profile.__wrapped__(store, version, f, ROLES[:2])
+    pd.testing.assert_frame_equal(_sorted(profile), _sorted(_profile_base(store, f, ROLES[:2])))
+    for a, b in ((("2023-01", "2023-03"), ("2023-04", "2024-06")), (("2023-02",) * 2,) * 2):
+        counts, _ = movers.skill_counts_in_periods.__wrapped__(store, version, f, a, b)
+        pd.testing.assert_frame_equal(_sorted(counts), _sorted(_movers_base(store, f, a, b)))
+
+
 def _assert_same(store: str, version: str, f: Filters) -> None:
     pd.testing.assert_frame_equal(
         demand.ai_share_by_month.__wrapped__(store, version, f), _ai_by_month_base(store, f)
@@ -121,6 +230,7 @@ def _assert_same(store: str, version: str, f: Filters) -> None:
             demand.ai_share_by.__wrapped__(store, version, f, col), _ai_by_base(store, f, col)
         )
     assert overview.headline.__wrapped__(store, version, f) == _headline_base(store, f)
+    _assert_same_skills(store, version, f)
 
 
 EDGE_ROWS = [
@@ -172,6 +282,15 @@ def test_the_comparison_can_fail_when_the_cube_is_wrong(tmp_path: Path) -> None:
     con.close()
     with pytest.raises(AssertionError):
         _assert_same(store, store_version(Path(store)), Filters())
+
+
+def test_the_skill_comparison_can_fail_when_the_skill_cube_is_wrong(tmp_path: Path) -> None:
+    store, _ = _store(tmp_path / "jobs.duckdb", EDGE_ROWS)
+    con = duckdb.connect(store)
+    con.execute("UPDATE posting_skill_counts SET postings = postings + 1 WHERE skill = 'SQL'")
+    con.close()
+    with pytest.raises(AssertionError):
+        _assert_same_skills(store, store_version(Path(store)), Filters())
 
 
 def test_live_postings_are_empty_without_live_sources_and_keep_their_columns(
