@@ -1,8 +1,8 @@
 """Skill movers: postings asking for each skill in two periods, per role and over every role.
 
 The periods replace the sidebar's month filter (every other filter applies). Counts come from
-the ``posting_skill_counts`` cube and the denominators from the ``posting_counts`` cube, both exact for whole
-months. The noise screen and ranking are dashboard/stats/movers.py.
+the ``posting_skill_counts`` cube and the denominators from the ``posting_counts`` cube, both
+exact for whole months. The noise screen and ranking are dashboard/stats/movers.py.
 """
 
 from __future__ import annotations
