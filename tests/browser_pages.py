@@ -21,3 +21,33 @@ def settle(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_function(
         "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
     )
+
+
+PLOT_GEOMETRY = """[...document.querySelectorAll('.js-plotly-plot')].map(p => {
+    const r = p.getBoundingClientRect();
+    const area = p.querySelector('.cartesianlayer .bg, .nsewdrag');
+    const a = area ? area.getBoundingClientRect() : null;
+    const legend = p.querySelector('.legend');
+    const xtitle = p.querySelector('.g-xtitle, .xtitle');
+    const ticks = [...p.querySelectorAll('.xtick text, .ytick text')];
+    return {
+        title: (p.querySelector('.gtitle') || {}).textContent || '',
+        top: r.top, width: r.width, height: r.height,
+        plot_top: a ? a.top : null, plot_width: a ? a.width : null,
+        plot_height: a ? a.height : null,
+        legend_top: legend ? legend.getBoundingClientRect().top : null,
+        xtitle_bottom: xtitle ? xtitle.getBoundingClientRect().bottom : null,
+        yticks: p.querySelectorAll('.ytick text').length,
+        bars: p.querySelectorAll('.barlayer .point').length,
+        rotated: ticks.filter(
+            t => /rotate\\(-?[1-9]/.test(t.getAttribute('transform') || '')).length,
+    };
+}).filter(g => g.height > 0)"""
+"""JavaScript giving each visible Plotly chart's box, its plot area's box, where its legend and
+x-axis title sit, its tick labels (how many on y, how many tilted) and its bars, for the phone
+layout checks."""
+
+
+def plot_geometry(page) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The geometry of every visible chart on ``page`` (see PLOT_GEOMETRY)."""
+    return page.evaluate(PLOT_GEOMETRY)

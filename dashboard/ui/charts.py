@@ -9,6 +9,7 @@ The AI-share figures of the Demand page are here too (``ai_share_figure``, ``ai_
 
 from __future__ import annotations
 
+import math
 import textwrap
 from functools import lru_cache
 from pathlib import Path
@@ -23,20 +24,28 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 USD = "USD per year"
-# Legends below the plot (a side legend takes most of a phone's width), the mode bar upright at the
-# right edge (lying across the top it covers the title on a narrow screen), room for the title.
+# Legends below the plot (a side legend takes most of a phone's width) at the figure's bottom edge
+# (placed on the plot's own scale, a legend that wraps to many rows on a phone climbed over the
+# x-axis title), the mode bar upright at the right edge (lying across the top it covers the title
+# on a narrow screen), room for the title.
 _LAYOUT = {
     "margin": {"l": 10, "r": 36, "t": 80, "b": 10},
     "legend": {
         "title_text": "",
         "orientation": "h",
+        "xref": "container",
         "x": 0,
         "xanchor": "left",
-        "y": -0.18,
-        "yanchor": "top",
+        "yref": "container",
+        "y": 0,
+        "yanchor": "bottom",
     },
     "modebar": {"orientation": "v"},
 }
+LEGEND_ROW = 24
+"""Pixels a row of a legend takes: a chart with a legend of many entries grows by its rows, so
+the legend (at the figure's bottom, pushing the plot up) does not squeeze the bars until their
+labels are skipped."""
 TITLE_WIDTH = 46
 """Characters per title line: Plotly does not wrap titles; wrapped here, they fit 390 px."""
 MAP_DATA = Path(__file__).resolve().parent.parent / "static" / "topojson" / "world_110m.json"
@@ -64,15 +73,16 @@ def wrap(text: str, width: int = TITLE_WIDTH) -> str:
     return "<br>".join(textwrap.wrap(text, width, break_long_words=False)) or text
 
 
-def _title(what: str, selection: str) -> dict:
+def title(what: str, selection: str) -> dict:
+    """A chart's title and its subtitle (the selection), both wrapped to fit a phone."""
     sub = wrap(selection, int(TITLE_WIDTH * 1.4)).replace("<br>", "</sup><br><sup>")
     return {"text": f"{wrap(what)}<br><sup>{sub}</sup>", "x": 0.0, "xanchor": "left"}
 
 
 def _finish(fig: go.Figure, what: str, selection: str, height: int = 420) -> go.Figure:
-    title = _title(what, selection)
-    lines = title["text"].count("<br>") + 1
-    fig.update_layout(title=title, height=height + 18 * max(lines - 2, 0), **_LAYOUT)
+    heading = title(what, selection)
+    lines = heading["text"].count("<br>") + 1
+    fig.update_layout(title=heading, height=height + 18 * max(lines - 2, 0), **_LAYOUT)
     fig.update_layout(margin_t=40 + 20 * lines)
     return fig
 
@@ -188,7 +198,10 @@ def ranked_bar(
         fig.update_xaxes(tickformat=".0%")
     elif kind == "money":
         fig.update_xaxes(tickprefix="$", tickformat="~s")
-    return _finish(fig, what, selection, height=max(300, 40 + 26 * len(data)))
+    height = max(300, 40 + 26 * len(data))
+    if color:  # a colour legend under the plot takes about a row per two entries on a phone
+        height += LEGEND_ROW * math.ceil(data[color].nunique() / 2)
+    return _finish(fig, what, selection, height=height)
 
 
 @lru_cache(maxsize=512)
@@ -219,6 +232,10 @@ def choropleth(df: pd.DataFrame, what: str, selection: str) -> go.Figure:
     return _finish(fig, what, selection, height=460)
 
 
+BOX_NOTE = "box p25–p75, whiskers p10–p90"
+"""How to read a pay box, in its subtitle (in the title it wrapped to a second line on phones)."""
+
+
 def box_from_quantiles(
     df: pd.DataFrame,
     group: str,
@@ -238,16 +255,20 @@ def box_from_quantiles(
         return money(value, currency=currency)
 
     data = df.dropna(subset=["p25", "p50", "p75"])
-    if group != "year":
+    # Groups with names (roles, places) lie down: their labels read across, never tilted into a
+    # phone's narrow plot; years stand up along a time axis.
+    across = group != "year"
+    if across:
         data = data.sort_values("p50")
     fig = go.Figure()
     for row in data.itertuples(index=False):
         label = str(getattr(row, group))
         lo = row.p10 if pd.notna(row.p10) else row.p25
         hi = row.p90 if pd.notna(row.p90) else row.p75
+        where = {"y": [label], "orientation": "h"} if across else {"x": [label]}
         fig.add_trace(
             go.Box(
-                x=[label],
+                **where,
                 q1=[row.p25],
                 median=[row.p50],
                 q3=[row.p75],
@@ -261,10 +282,10 @@ def box_from_quantiles(
                 fillcolor="rgba(31,119,180,0.3)",
             )
         )
+        point = {"x": [row.p50], "y": [label]} if across else {"x": [label], "y": [row.p50]}
         fig.add_trace(
             go.Scatter(
-                x=[label],
-                y=[row.p50],
+                **point,
                 mode="markers",
                 marker={"size": 1, "opacity": 0},
                 showlegend=False,
@@ -275,11 +296,20 @@ def box_from_quantiles(
                 ),
             )
         )
-    fig.update_yaxes(
-        title_text=f"{currency} per year", tickprefix=SYMBOLS.get(currency, ""), tickformat="~s"
-    )
+    money_axis = {
+        "title_text": f"{currency} per year",
+        "tickprefix": SYMBOLS.get(currency, ""),
+        "tickformat": "~s",
+    }
+    if across:
+        fig.update_xaxes(**money_axis)
+        fig.update_yaxes(title_text="", type="category")
+        return _finish(
+            fig, what, f"{selection} · {BOX_NOTE}", height=max(300, 120 + 30 * len(data))
+        )
+    fig.update_yaxes(**money_axis)
     fig.update_xaxes(title_text="")
-    return _finish(fig, f"{what} (box p25–p75, whiskers p10–p90)", selection)
+    return _finish(fig, what, f"{selection} · {BOX_NOTE}")
 
 
 def heatmap(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from dashboard.ui.charts import title
 from dashboard.ui.sidebar import country_name
 from etl.series import aggregate_names
 
@@ -69,10 +70,12 @@ def series_figure(
             xanchor="left", yanchor="top", font={"color": "firebrick"},
             bgcolor="rgba(255,255,255,0.8)",
         )  # fmt: skip
+    heading = title(what, selection)  # wrapped: a phone shows the whole subtitle
+    lines = heading["text"].count("<br>") + 1
     fig.update_layout(
-        title={"text": f"{what}<br><sup>{selection}</sup>", "x": 0.0, "xanchor": "left"},
-        height=420,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        title=heading,
+        height=420 + 18 * max(lines - 2, 0),
+        margin={"l": 10, "r": 10, "t": 40 + 20 * lines, "b": 10},
         legend_title_text="",
         legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0},  # phones keep the plot
     )

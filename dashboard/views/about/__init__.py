@@ -9,8 +9,15 @@ import streamlit as st
 from dashboard.queries import about as about_queries
 from dashboard.queries import sources as source_queries
 from dashboard.queries.sources import rows_provenance
+from dashboard.ui.charts import wrap
 from dashboard.ui.context import Context
 from dashboard.ui.download import chart_csv
+
+
+def coverage_labels(cov: pd.DataFrame) -> pd.Series:
+    """A row label per source: its name over its kind in small type ("aijobs_salaries<br>
+    <sup>salary records</sup>"), so on a phone the labels leave the grid most of the width."""
+    return cov["source"] + "<br><sup>" + cov["kind"] + "</sup>"
 
 
 def _coverage_figure(cov: pd.DataFrame):  # type: ignore[no-untyped-def]
@@ -35,11 +42,12 @@ def _coverage_figure(cov: pd.DataFrame):  # type: ignore[no-untyped-def]
         )
     )
     fig.update_layout(
-        title={"text": "What the store covers: rows per source and period"},
-        height=120 + 34 * len(grid.index),
-        margin={"l": 10, "r": 10, "t": 50, "b": 40},
+        title={"text": wrap("What the store covers: rows per source and period")},
+        height=140 + 40 * len(grid.index),
+        margin={"l": 10, "r": 10, "t": 70, "b": 40},
     )
     fig.update_xaxes(type="category", title_text="Year")
+    fig.update_yaxes(tickfont={"size": 11})
     return fig
 
 
@@ -73,7 +81,7 @@ def render(ctx: Context) -> None:
     if cov.empty:
         st.info("The store holds no rows yet.")
     else:
-        cov = cov.assign(label=cov["source"] + " (" + cov["kind"] + ")")
+        cov = cov.assign(label=coverage_labels(cov))
         st.plotly_chart(_coverage_figure(cov), key="about_coverage")
         st.caption("Rows in the whole store (the sidebar filters do not apply here).")
         prov = rows_provenance(

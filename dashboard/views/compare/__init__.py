@@ -38,10 +38,11 @@ def render(ctx: Context) -> None:
         empty_state("postings", f)
     else:
         totals = monthly.groupby("role")["n"].sum()
+        chart = st.container()  # the chart above the totals: on a phone the chart comes first
         c1, c2 = st.columns(2)
         c1.metric(f"{a} postings", count(totals.get(a, 0)))
         c2.metric(f"{b} postings", count(totals.get(b, 0)))
-        st.plotly_chart(
+        chart.plotly_chart(
             charts.lines_over_time(
                 charts.with_month_gaps(monthly, "month", "n", "role"),
                 "month",
@@ -53,7 +54,8 @@ def render(ctx: Context) -> None:
             )
         )
         prov = queries.sources.provenance(ctx.store, ctx.version, f)
-        chart_csv(monthly, "postings per month of two roles", prov, key="csv-compare-monthly")
+        with chart:  # under the chart, above the totals
+            chart_csv(monthly, "postings per month of two roles", prov, key="csv-compare-monthly")
     pay_kind = st.radio(
         "Pay figures",
         ["survey", "advertised"],

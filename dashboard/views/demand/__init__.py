@@ -57,11 +57,12 @@ def monthly_lines(monthly: pd.DataFrame, share: bool) -> tuple[pd.DataFrame, int
 def render(ctx: Context) -> None:
     st.title("Demand")
     long_view_section(ctx)
-    _sources_note(ctx)
     monthly = queries.demand.postings_by_month(*ctx.key)
     if monthly.empty:
         empty_state("postings", ctx.filters)
+        _sources_note(ctx)
     else:
+        chart = st.container()  # the chart first, its switch under it (a phone sees the chart)
         mode = st.segmented_control(
             "Show", SHOW, default=SHOW[0], required=True, key="show", bind="query-params"
         )
@@ -70,7 +71,7 @@ def render(ctx: Context) -> None:
         drawn = monthly[monthly["role"].isin(top)]
         data, hidden = monthly_lines(drawn, share)
         prov = queries.sources.provenance(*ctx.key)
-        st.plotly_chart(
+        chart.plotly_chart(
             charts.lines_over_time(
                 data,
                 "month",
@@ -83,19 +84,20 @@ def render(ctx: Context) -> None:
                 n="_n",
             )
         )
-        chart_csv(
-            drawn,
-            "postings per month by role",
-            prov.with_(n=int(drawn["n"].sum())),
-            key="csv-demand-monthly",
-        )
+        with chart:  # under the chart, above its switch
+            chart_csv(
+                drawn,
+                "postings per month by role",
+                prov.with_(n=int(drawn["n"].sum())),
+                key="csv-demand-monthly",
+            )
         if hidden:
             st.caption(
                 f"Share hidden for {hidden} point(s): months with fewer than "
                 f"{thresholds().min_n_median} postings in all (honesty policy)."
             )
         posting_coverage_note(ctx)
-
+        _sources_note(ctx)  # under the chart: on a phone the chart comes first
         by_country = queries.demand.postings_by_country(*ctx.key)
         in_countries = prov.with_(n=int(by_country["n"].sum()) if not by_country.empty else 0)
         left, right = st.columns([3, 2])

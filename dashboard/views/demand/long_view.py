@@ -82,15 +82,18 @@ def _source_line(src: pd.Series) -> str:
 
 
 def long_view_section(ctx: Context) -> None:
-    """The long view, or one line saying how to load it when the store has no series."""
-    st.subheader("AI share of all job postings, 2019 to today")
+    """The long view, or one line saying how to load it when the store has no series (a line,
+    not a box: on a phone the page's first chart must still start on the first screen)."""
     sources = q.series_sources(ctx.store, ctx.version).set_index("name")
     if AI_SHARE not in sources.index or not sources.at[AI_SHARE, "rows"]:
-        st.info(
-            "No long-run series in this store. Load Indeed Hiring Lab's series with "
-            "`python -m etl refresh --mirror ../shared/data` (or from the network)."
+        st.caption(
+            "No long-run series (AI share of all postings since 2019) in this store: load Indeed "
+            "Hiring Lab's series with `python -m etl refresh --mirror ../shared/data` (or from "
+            "the network)."
         )
         return
+    st.subheader("AI share of all job postings, 2019 to today")
+    chart = st.container()  # the chart first, its daily/monthly switch under it
     daily = _daily()
     freq = "daily 7-day averages" if daily else "monthly means of daily values"
     ai = sources.loc[AI_SHARE]
@@ -99,20 +102,21 @@ def long_view_section(ctx: Context) -> None:
         empty_state("AI-share series (9 countries)", ctx.filters)
     else:
         data = df.assign(place=_places(df))
-        st.plotly_chart(
+        chart.plotly_chart(
             series_figure(
                 data, "place", "Share of all job postings on Indeed that mention AI",
                 _scope(ctx, freq), "percent_of_postings",
             ),
             key="series_ai_share",
         )  # fmt: skip
-        chart_csv(
-            data.assign(source=AI_SHARE),
-            "ai share of all postings series",
-            _provenance(ctx, data.assign(source=AI_SHARE)),
-            key="csv-series-ai",
-        )
-        st.caption(
+        with chart:  # under the chart, above its switch
+            chart_csv(
+                data.assign(source=AI_SHARE),
+                "ai share of all postings series",
+                _provenance(ctx, data.assign(source=AI_SHARE)),
+                key="csv-series-ai",
+            )
+        chart.caption(
             _source_line(ai) + " A share of one job site's postings found by keywords: not a "
             f"count of AI jobs. {data['place'].nunique()} places, {len(data):,} points."
         )

@@ -88,7 +88,8 @@ def render(ctx: Context) -> None:
         horizontal=True,
         key="paykind",
         bind="query-params",
-        format_func=lambda k: KINDS[k][0],
+        format_func=lambda k: KINDS[k][0].split(" (")[0],  # one line on a phone
+        help="Survey-reported: salary records of surveys. Advertised: postings that state pay.",
     )
     label, unit = KINDS[kind]
     total = queries.pay.salary_quantiles(*ctx.key, kind, ())

@@ -134,3 +134,70 @@ def test_ai_share_bars_label_every_bar_with_its_n() -> None:
     frame = pd.DataFrame({"value": ["Europe", "Asia"], "n": [1200, 40], "share": [0.25, 0.5]})
     fig = ai_share_bars(frame, "AI share by region", "all data")
     assert list(fig.data[0].text) == ["25.0% of 1,200", "50.0% of 40"]
+
+
+def test_legends_sit_at_the_figures_bottom_edge_not_on_the_plots_scale() -> None:
+    df = pd.DataFrame({"seniority": ["junior", "senior"], "p50": [90e3, 150e3], "role": ["A", "B"]})
+    fig = charts.grouped_bars(df, "seniority", "p50", "role", "Pay", SEL, "EUR per year",
+                              currency="EUR")  # fmt: skip
+    legend = fig.layout.legend
+    assert (legend.orientation, legend.yref, legend.y, legend.yanchor) == ("h", "container", 0,
+                                                                           "bottom")  # fmt: skip
+    assert fig.layout.yaxis.tickprefix == "€"
+    assert {t for trace in fig.data for t in trace.text} == {"€90k", "€150k"}
+
+
+def test_a_colour_legend_adds_its_rows_to_a_ranked_bars_height() -> None:
+    df = pd.DataFrame(
+        {"skill": list("abcdef"), "share": np.linspace(0.1, 0.6, 6), "category": list("xxyyzw")}
+    )
+    plain = charts.ranked_bar(df, "skill", "share", "Top", SEL, "Share", kind="percent")
+    coloured = charts.ranked_bar(
+        df, "skill", "share", "Top", SEL, "Share", kind="percent", color="category"
+    )
+    assert coloured.layout.height - plain.layout.height == charts.LEGEND_ROW * 2  # 4 groups
+
+
+def test_pay_boxes_of_named_groups_lie_down_and_years_stand_up() -> None:
+    q = pd.DataFrame(
+        {
+            "role": ["Machine Learning Engineer", "Data Analyst"],
+            "year": [2023, 2024],
+            "n": [500, 400],
+            "p10": [50e3, 45e3],
+            "p25": [80e3, 72e3],
+            "p50": [100e3, 90e3],
+            "p75": [130e3, 117e3],
+            "p90": [170e3, 153e3],
+        }
+    )
+    across = charts.box_from_quantiles(q, "role", "Pay by role", SEL, currency="GBP")
+    boxes = [t for t in across.data if isinstance(t, go.Box)]
+    assert {b.orientation for b in boxes} == {"h"}
+    assert [b.y[0] for b in boxes] == ["Data Analyst", "Machine Learning Engineer"]
+    assert (
+        across.layout.xaxis.title.text == "GBP per year" and across.layout.xaxis.tickprefix == "£"
+    )
+    assert "Pay by role<br>" in _title(across)  # how to read a box is in the subtitle
+    years = charts.box_from_quantiles(q, "year", "Pay by year", SEL)
+    assert {b.orientation for b in years.data if isinstance(b, go.Box)} == {None}
+    assert years.layout.yaxis.title.text == "USD per year"
+
+
+def test_titles_wrap_to_a_phone_in_the_long_view_charts_too() -> None:
+    from dashboard.ui.series_charts import series_figure
+
+    df = pd.DataFrame(
+        {"date": pd.to_datetime(["2024-01-01", "2024-02-01"]), "place": ["US", "US"],
+         "value": [1.0, 2.0]}
+    )  # fmt: skip
+    long = (
+        "every country in the series · monthly means of daily values · region and country "
+        "filters apply"
+    )
+    fig = series_figure(df, "place", "Share of all job postings on Indeed that mention AI", long,
+                        "percent_of_postings")  # fmt: skip
+    lines = fig.layout.title.text.split("<br>")
+    assert len(lines) >= 3 and all(len(line.replace("<sup>", "").replace("</sup>", "")) <= 70
+                                   for line in lines)  # fmt: skip
+    assert fig.layout.margin.t == 40 + 20 * len(lines)

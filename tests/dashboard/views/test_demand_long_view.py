@@ -23,11 +23,11 @@ def _app(store: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 
 
 def _charts(at: AppTest) -> dict[str, dict]:
-    """Each Plotly chart's spec by the first line of its title."""
+    """Each Plotly chart's spec by its title (its wrapped lines joined, without the subtitle)."""
     out = {}
     for chart in at.get("plotly_chart"):
         spec = json.loads(chart.proto.spec)
-        out[spec["layout"]["title"]["text"].split("<br>")[0]] = spec
+        out[spec["layout"]["title"]["text"].split("<br><sup>")[0].replace("<br>", " ")] = spec
     return out
 
 
