@@ -86,9 +86,10 @@ chromium:
 	else echo "chromium is not installed and we are not root: browser tests will be skipped"; fi
 
 ## test: set up with the test extra and run the whole suite (unit, integration on ../shared/data, browser)
-# Test files run in parallel (--dist loadfile: one file's tests and module fixtures stay together).
+# Test files run in parallel (--dist loadfile: one file's tests and module fixtures stay together),
+# in collection order (--no-loadscope-reorder): tests/conftest.py puts the long files first.
 test: $(VENV)/.installed-test $(MAP_DATA) chromium
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 ## lint: ruff, and the import direction of the dashboard (import-linter contracts in pyproject.toml)
 lint: $(VENV)/.installed-test

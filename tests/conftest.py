@@ -34,11 +34,24 @@ def shared_data() -> Path:
 
 @pytest.fixture(scope="session")
 def real_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
-    """The store built by the real ETL from ../shared/data, once per session."""
+    """The store built by the real ETL from ../shared/data, once per run: with pytest-xdist the
+    first worker to ask builds it and the others wait for it (a file lock in the run's temporary
+    folder, which the workers share). Every test only reads it."""
+    from filelock import FileLock
+
     from etl.pipeline import refresh
 
-    out = tmp_path_factory.mktemp("real_store") / "jobs.duckdb"
-    refresh(out=out, mirror=shared_data, progress=False)
+    run_dir = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run_dir = run_dir.parent  # pytest-of-<user>/pytest-<n>/, above each worker's own folder
+    folder = run_dir / "real_store"
+    out = folder / "jobs.duckdb"
+    with FileLock(str(run_dir / "real_store.lock")):
+        if not (folder / "built").exists():
+            folder.mkdir(exist_ok=True)
+            report = refresh(out=out, mirror=shared_data, progress=False)
+            assert out.exists(), report.message
+            (folder / "built").touch()
     return out
 
 
@@ -60,3 +73,22 @@ def empty_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("empty_store") / "jobs.duckdb"
     publish({}, out)
     return out
+
+
+def _start_rank(item: pytest.Item) -> int:
+    if item.get_closest_marker("slow"):
+        return 0
+    if item.get_closest_marker("browser"):
+        return 1
+    return 2
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long files first: files with a ``slow`` test, then the browser files, then the rest (each
+    file's tests in their own order). `make test` hands whole files to its xdist workers in this
+    order (``--dist loadfile --no-loadscope-reorder``), so the workers start on the long ones and
+    none is left running alone at the end."""
+    rank: dict[Path, int] = {}
+    for item in items:
+        rank[item.path] = min(rank.get(item.path, 2), _start_rank(item))
+    items.sort(key=lambda item: rank[item.path])

@@ -1,9 +1,15 @@
 """Fixtures shared by the dashboard's tests: the AI-share/premium tiny store, and the running app
-in Debian's Chromium for the browser tests (one server and browser per test module)."""
+in Debian's Chromium for the browser tests.
+
+One Chromium and one app server per store serve every browser test of a test process (a server
+and a browser each take seconds to start): the tests open their own pages (by URL) and never
+change a store they are served.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -13,6 +19,13 @@ from dashboard.serve import CHROMIUM, launch_chromium, running
 from etl.store import store_version
 
 
+def need_browser() -> None:
+    """Skip (with the reason) where Chromium or Playwright for Python is missing."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is not installed (`make chromium`)")
+    pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
+
+
 @pytest.fixture(scope="module")
 def ai_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     """tests/tiny_stores.py's AI-share and premium store: (path, version)."""
@@ -20,20 +33,43 @@ def ai_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     return str(out), store_version(out)
 
 
-@pytest.fixture(scope="module")
-def app_url(demo_store: Path) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed (`make chromium`)")
-    pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
-    with running({"AIJOBS_STORE": str(demo_store)}) as url:
-        yield url
+@pytest.fixture(scope="session")
+def serve() -> Iterator[Callable[..., str]]:
+    """``serve(AIJOBS_STORE=…, …)``: the base URL of the app run with that environment, started
+    on the first call and kept for the session (one server per environment and test process)."""
+    need_browser()
+    urls: dict[tuple[tuple[str, str], ...], str] = {}
+    with ExitStack() as servers:
+
+        def start(**env: str) -> str:
+            key = tuple(sorted(env.items()))
+            if key not in urls:
+                urls[key] = servers.enter_context(running(env))
+            return urls[key]
+
+        yield start
 
 
-@pytest.fixture(scope="module")
-def browser(app_url: str) -> Iterator[object]:
+@pytest.fixture(scope="session")
+def app_url(serve: Callable[..., str], demo_store: Path) -> str:
+    """The app on the seeded demo store."""
+    return serve(AIJOBS_STORE=str(demo_store))
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Headless Chromium, one per test process; each test opens (and closes) its own pages."""
+    need_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         b = launch_chromium(p)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: object) -> object:
+    """The same Chromium under pytest-playwright's fixture name (which also gives the tests that
+    ask for it their ``[chromium]`` id)."""
+    return chromium

@@ -7,13 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app_pages import app_on
 from streamlit.testing.v1 import AppTest
 
 from dashboard import queries
 from dashboard.queries.filters import Filters
 from etl.store import store_version
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PAGES = [
     "routes/demand.py",
     "routes/salary.py",
@@ -21,11 +21,6 @@ PAGES = [
     "routes/compare.py",
     "routes/data.py",
 ]
-
-
-def _app(store: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("AIJOBS_STORE", str(store))
-    return AppTest.from_file(APP, default_timeout=60)
 
 
 def _no_exception(at: AppTest, where: str) -> None:
@@ -47,7 +42,7 @@ def _all_pages(at: AppTest, banner: bool = False) -> None:
 def test_every_page_renders_on_the_demo_store(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_store, monkeypatch).run()
+    at = app_on(demo_store, monkeypatch).run()
     assert any("Demo data — generated, not real" in w.value for w in at.warning)
     assert any("Data as of" in c.value for c in at.caption)
     assert at.metric[0].label == "Job postings" and at.metric[0].value == "20,000"
@@ -59,7 +54,7 @@ def test_every_page_renders_on_the_demo_store(
 def test_every_page_shows_empty_states_on_an_empty_store(
     empty_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(empty_store, monkeypatch).run()
+    at = app_on(empty_store, monkeypatch).run()
     assert any("No postings or salary records in the store" in i.value for i in at.info)
     _all_pages(at)
 
@@ -67,7 +62,7 @@ def test_every_page_shows_empty_states_on_an_empty_store(
 def test_without_a_store_the_app_says_how_to_build_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(tmp_path / "missing.duckdb", monkeypatch).run()
+    at = app_on(tmp_path / "missing.duckdb", monkeypatch).run()
     _no_exception(at, "no store")
     assert "No data store" in at.error[0].value
     assert any("make run" in m.value for m in at.markdown)
@@ -78,7 +73,7 @@ def test_a_corrupt_store_gives_a_one_line_error(
 ) -> None:
     bad = tmp_path / "jobs.duckdb"
     bad.write_text("not a database")
-    at = _app(bad, monkeypatch).run()
+    at = app_on(bad, monkeypatch).run()
     _no_exception(at, "corrupt store")
     assert "cannot be read" in at.error[0].value
 
@@ -88,7 +83,7 @@ def test_every_page_renders_on_the_real_store(
 ) -> None:
     pytest.importorskip("etl.pipeline", reason="the ETL pipeline is not built yet")
     store = request.getfixturevalue("real_store")
-    at = _app(store, monkeypatch).run()
+    at = app_on(store, monkeypatch).run()
     assert not any("Demo data" in w.value for w in at.warning)
     _all_pages(at)
 
@@ -96,7 +91,7 @@ def test_every_page_renders_on_the_real_store(
 def test_a_role_filter_changes_what_the_queries_are_asked(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_store, monkeypatch).run()
+    at = app_on(demo_store, monkeypatch).run()
     at.multiselect(key="f_role").set_value(["Research Scientist"]).run()
     _no_exception(at, "role filter")
     ctx = at.session_state["ctx"]
@@ -109,7 +104,7 @@ def test_a_role_filter_changes_what_the_queries_are_asked(
 def test_countries_offered_follow_the_chosen_regions(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_store, monkeypatch).run()
+    at = app_on(demo_store, monkeypatch).run()
     at.multiselect(key="f_country").set_value(["US", "DE"]).run()
     at.multiselect(key="f_region").set_value(["Europe"]).run()
     _no_exception(at, "region filter")
@@ -118,7 +113,7 @@ def test_countries_offered_follow_the_chosen_regions(
 
 
 def test_reset_clears_every_filter(demo_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = _app(demo_store, monkeypatch).run()
+    at = app_on(demo_store, monkeypatch).run()
     at.multiselect(key="f_seniority").set_value(["senior"]).run()
     at.multiselect(key="f_role").set_value(["AI Engineer"]).run()
     assert at.session_state["ctx"].filters.seniority == ("senior",)
@@ -130,7 +125,7 @@ def test_reset_clears_every_filter(demo_store: Path, monkeypatch: pytest.MonkeyP
 def test_a_narrow_selection_shows_the_empty_state_message(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_store, monkeypatch)
+    at = app_on(demo_store, monkeypatch)
     at.query_params["region"] = "Oceania"
     at.query_params["seniority"] = "intern"
     at.query_params["role"] = "MLOps Engineer"
@@ -145,7 +140,7 @@ def test_a_narrow_selection_shows_the_empty_state_message(
 def test_a_shared_url_reopens_the_same_view(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_store, monkeypatch)
+    at = app_on(demo_store, monkeypatch)
     at.query_params["role"] = ["Machine Learning Engineer", "AI Engineer"]
     at.query_params["years"] = "2023..2024"
     at.query_params["months"] = "2024-01..2024-06"
@@ -160,7 +155,7 @@ def test_a_shared_url_reopens_the_same_view(
 def test_malformed_url_parameters_show_a_notice_not_a_crash(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_store, monkeypatch)
+    at = app_on(demo_store, monkeypatch)
     at.query_params["role"] = ["Research Scientist", "<script>"]
     at.query_params["years"] = "2025..2020"
     at.query_params["months"] = "garbage"
@@ -189,7 +184,7 @@ def test_pages_ask_the_query_layer_with_the_url_filters(
         return real(store, version, f)
 
     monkeypatch.setattr(queries.demand, "postings_by_month", spy)
-    at = _app(demo_store, monkeypatch)
+    at = app_on(demo_store, monkeypatch)
     at.query_params["region"] = "Europe"
     at.query_params["months"] = "2024-01..2024-06"
     at.run()

@@ -15,17 +15,20 @@ from pathlib import Path
 import pytest
 from browser_pages import SHOTS
 
-from dashboard.serve import CHROMIUM, ROOT, launch_chromium, running
+from dashboard.serve import ROOT, running
 from etl.store import read_tables, store_version
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def api_only_world(tmp_path: Path, shared_data: Path) -> dict[str, str]:
-    """A data dir whose only sources are the job-board APIs (read from the mirror's samples)."""
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed (`make chromium`)")
+@pytest.fixture(scope="module")
+def api_only_world(
+    tmp_path_factory: pytest.TempPathFactory, shared_data: Path, chromium
+) -> dict[str, str]:
+    """A data dir whose only sources are the job-board APIs (read from the mirror's samples), and
+    a store refreshed from them once. Both tests may run on it in either order: one only looks
+    at the disabled button, the other compares the store before and after its own refresh."""
+    tmp_path = tmp_path_factory.mktemp("api_only_world")
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("processed", "raw", "cache"))
     (data / "sources" / "files.yaml").unlink()
@@ -56,33 +59,31 @@ def _data_page(browser, url: str):  # type: ignore[no-untyped-def]
     return page
 
 
-def test_refresh_button_runs_a_background_refresh_and_shows_the_outcome(api_only_world):
-    from playwright.sync_api import sync_playwright
-
+def test_refresh_button_runs_a_background_refresh_and_shows_the_outcome(chromium, api_only_world):
     store = Path(api_only_world["AIJOBS_STORE"])
     before = store_version(store)
-    with running({**api_only_world, "AIJOBS_ENABLE_REFRESH": "1"}) as url, sync_playwright() as p:
-        browser = launch_chromium(p)
-        page = _data_page(browser, url)
-        button = page.get_by_role("button", name="Refresh data")
-        assert button.is_enabled()
-        button.click()
-        page.get_by_text("Refresh finished").first.wait_for(timeout=120_000)
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / "data_refresh_done.png"), full_page=True)
-        browser.close()
+    with running({**api_only_world, "AIJOBS_ENABLE_REFRESH": "1"}) as url:
+        page = _data_page(chromium, url)
+        try:
+            button = page.get_by_role("button", name="Refresh data")
+            assert button.is_enabled()
+            button.click()
+            page.get_by_text("Refresh finished").first.wait_for(timeout=120_000)
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / "data_refresh_done.png"), full_page=True)
+        finally:
+            page.close()
     assert store_version(store) != before
     tables = read_tables(store, ("postings", "runs"))
     assert set(tables["postings"]["source"]) >= {"greenhouse", "lever", "ashby", "remotive"}
     assert (tables["runs"]["status"] == "ok").all()
 
 
-def test_refresh_button_is_disabled_unless_enabled(api_only_world):
-    from playwright.sync_api import sync_playwright
-
-    with running({**api_only_world, "AIJOBS_ENABLE_REFRESH": "0"}) as url, sync_playwright() as p:
-        browser = launch_chromium(p)
-        page = _data_page(browser, url)
-        assert page.get_by_role("button", name="Refresh data").is_disabled()
-        assert page.get_by_text("Refreshing is disabled on this deployment").count() >= 1
-        browser.close()
+def test_refresh_button_is_disabled_unless_enabled(chromium, api_only_world):
+    with running({**api_only_world, "AIJOBS_ENABLE_REFRESH": "0"}) as url:
+        page = _data_page(chromium, url)
+        try:
+            assert page.get_by_role("button", name="Refresh data").is_disabled()
+            assert page.get_by_text("Refreshing is disabled on this deployment").count() >= 1
+        finally:
+            page.close()

@@ -4,34 +4,18 @@ screenshots at 1440 and 390 px land in tests/screenshots/ for a person to look a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from browser_pages import SHOTS, settle
 
-from dashboard.serve import CHROMIUM, launch_chromium, running
-
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def real_url(real_store: Path) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed (`make chromium`)")
-    pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
-    with running({"AIJOBS_STORE": str(real_store)}) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def chromium(real_url: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
+def real_url(serve: Callable[..., str], real_store: Path) -> str:
+    return serve(AIJOBS_STORE=str(real_store))
 
 
 def _open(browser, url: str, width: int, drawn: str = ".legendtext"):  # type: ignore[no-untyped-def]

@@ -4,36 +4,20 @@ land in tests/screenshots/ (compare_survey_*.png, fit_practitioners.png) for a p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pytest
 from browser_pages import SHOTS, settle
 from survey_store import build_survey_store
-
-from dashboard.serve import CHROMIUM, launch_chromium, running
 
 pytestmark = pytest.mark.browser
 COMPARE = "compare?a=Machine+Learning+Engineer&b=Research+Scientist"
 
 
 @pytest.fixture(scope="module")
-def survey_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed (`make chromium`)")
-    pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
+def survey_url(serve: Callable[..., str], tmp_path_factory: pytest.TempPathFactory) -> str:
     store = build_survey_store(tmp_path_factory.mktemp("survey_app") / "jobs.duckdb")
-    with running({"AIJOBS_STORE": str(store)}) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def chromium(survey_url: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
+    return serve(AIJOBS_STORE=str(store))
 
 
 def _open(browser, url: str, width: int, height: int = 1000):  # type: ignore[no-untyped-def]

@@ -7,22 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_pages import app_on
 from streamlit.testing.v1 import AppTest
 
 from dashboard.queries import offer as offer_queries
 from dashboard.stats import currency, offer
 from etl.contract import columns
 from etl.store import publish, store_version
-
-APP = str(Path(__file__).resolve().parents[3] / "dashboard" / "app.py")
-
-
-def _app(store: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv("AIJOBS_STORE", str(store))
-    at = AppTest.from_file(APP, default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    return at
 
 
 def _ok(at: AppTest) -> None:
@@ -33,7 +24,7 @@ def _ok(at: AppTest) -> None:
 def test_the_offer_page_gives_the_percentile_of_the_offer_in_its_cell(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_store, monkeypatch)
+    at = app_on(demo_store, monkeypatch)
     at.switch_page("routes/offer.py").run()
     _ok(at)
     assert any("Enter the offered pay" in i.value for i in at.info)
@@ -50,7 +41,7 @@ def test_the_offer_page_gives_the_percentile_of_the_offer_in_its_cell(
 def test_the_offer_in_another_currency_and_period_is_converted_and_shared_on_click(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_store, monkeypatch)
+    at = app_on(demo_store, monkeypatch)
     at.switch_page("routes/offer.py").run()
     at.selectbox(key="offer_pay_cur").set_value("EUR")
     at.selectbox(key="offer_per").set_value("month")
@@ -74,7 +65,7 @@ def test_the_offer_in_another_currency_and_period_is_converted_and_shared_on_cli
 def test_a_shared_offer_link_opens_with_its_inputs_and_a_thin_cell_is_widened(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(
+    at = app_on(
         demo_store,
         monkeypatch,
         pay="90000",
@@ -95,12 +86,12 @@ def test_a_shared_offer_link_opens_with_its_inputs_and_a_thin_cell_is_widened(
 def test_skill_movers_open_on_two_halves_of_a_year_and_read_periods_from_the_url(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_store, monkeypatch)
+    at = app_on(demo_store, monkeypatch)
     at.switch_page("routes/skills.py").run()
     _ok(at)
     assert "Skill movers" in [s.value for s in at.subheader]
     assert any("First shown: H1 2025 against H2 2025" in c.value for c in at.caption)
-    at = _app(demo_store, monkeypatch, ma="2023-01~2023-12", mb="2025-01~2025-12")
+    at = app_on(demo_store, monkeypatch, ma="2023-01~2023-12", mb="2025-01~2025-12")
     at.switch_page("routes/skills.py").run()
     _ok(at)
     caps = [c.value for c in at.caption]
@@ -111,7 +102,7 @@ def test_skill_movers_open_on_two_halves_of_a_year_and_read_periods_from_the_url
 def test_the_currency_in_the_url_selects_the_pay_currency_everywhere(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_store, monkeypatch, cur="GBP")
+    at = app_on(demo_store, monkeypatch, cur="GBP")
     at.run()
     _ok(at)
     assert at.selectbox(key="pay_currency").value == "GBP"
@@ -119,7 +110,7 @@ def test_the_currency_in_the_url_selects_the_pay_currency_everywhere(
     assert at.selectbox(key="offer_pay_cur").value == "GBP"
     at.selectbox(key="pay_currency").set_value("USD").run()
     assert "cur" not in at.query_params
-    bad = _app(demo_store, monkeypatch, cur="XYZ").run()
+    bad = app_on(demo_store, monkeypatch, cur="XYZ").run()
     assert bad.selectbox(key="pay_currency").value == "USD"
 
 
@@ -151,7 +142,7 @@ def test_the_lifetime_section_shows_live_postings_share_stating_pay(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = _live_store(tmp_path / "jobs.duckdb")
-    at = _app(store, monkeypatch)
+    at = app_on(store, monkeypatch)
     at.switch_page("routes/demand.py").run()
     _ok(at)
     assert "How long postings stay up, and who states pay" in [s.value for s in at.subheader]
@@ -165,7 +156,7 @@ def test_the_lifetime_section_shows_live_postings_share_stating_pay(
 def test_the_lifetime_section_says_why_it_is_empty_without_live_sources(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_store, monkeypatch)
+    at = app_on(demo_store, monkeypatch)
     at.switch_page("routes/demand.py").run()
     _ok(at)
     assert any("No postings from the live job-board sources" in i.value for i in at.info)
@@ -177,7 +168,7 @@ def test_the_about_page_lists_sources_coverage_biases_and_every_metric(
 ) -> None:
     from dashboard.queries.about import about_notes
 
-    at = _app(demo_store, monkeypatch)
+    at = app_on(demo_store, monkeypatch)
     at.switch_page("routes/about.py").run()
     _ok(at)
     headers = [h.value for h in at.header if h.value != "Filters"]  # the sidebar's
@@ -194,7 +185,7 @@ def test_the_salary_page_shows_pay_in_the_chosen_currency_at_the_datas_date(
     from dashboard.queries import pay
     from dashboard.queries.filters import Filters
 
-    at = _app(demo_store, monkeypatch, cur="EUR")
+    at = app_on(demo_store, monkeypatch, cur="EUR")
     at.switch_page("routes/salary.py").run()
     _ok(at)
     total = pay.salary_quantiles(

@@ -5,24 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app_pages import app_on
 from streamlit.testing.v1 import AppTest
-
-APP = str(Path(__file__).resolve().parents[3] / "dashboard" / "app.py")
-
-
-def _app(store: Path, monkeypatch: pytest.MonkeyPatch, **params: list[str]) -> AppTest:
-    monkeypatch.setenv("AIJOBS_STORE", str(store))
-    at = AppTest.from_file(APP, default_timeout=90)
-    for k, v in params.items():
-        at.query_params[k] = v
-    return at
 
 
 def test_the_compare_link_opens_compare_on_the_two_roles(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     a, b = "AI Engineer", "MLOps Engineer"
-    at = _app(demo_store, monkeypatch, a=[a], b=[b])
+    at = app_on(demo_store, monkeypatch, a=[a], b=[b])
     at.switch_page("routes/compare.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert (at.selectbox(key="a").value, at.selectbox(key="b").value) == (a, b)
@@ -32,7 +23,7 @@ def test_the_compare_link_opens_compare_on_the_two_roles(
 def test_bad_compare_roles_in_the_url_keep_the_default_pair(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_store, monkeypatch, a=["Astronaut"], b=["MLOps Engineer"])
+    at = app_on(demo_store, monkeypatch, a=["Astronaut"], b=["MLOps Engineer"])
     at.switch_page("routes/compare.py").run()
     assert not at.exception
     assert at.selectbox(key="a").value == "Machine Learning Engineer"
@@ -54,7 +45,7 @@ def _charts(at: AppTest) -> dict[str, dict]:
 def test_what_to_learn_lists_the_skills_the_target_asks_for_more_ranked_by_gain(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_store, monkeypatch)
+    at = app_on(demo_store, monkeypatch)
     at.switch_page("routes/compare.py").run()
     assert not at.exception, [e.value for e in at.exception]
     a, b = "Machine Learning Engineer", "Research Scientist"
@@ -72,7 +63,7 @@ def test_what_to_learn_lists_the_skills_the_target_asks_for_more_ranked_by_gain(
 def test_a_role_picker_finds_a_role_by_a_name_people_use(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_store, monkeypatch, a=["Deep Learning Researcher"], b=["ML engineer"])
+    at = app_on(demo_store, monkeypatch, a=["Deep Learning Researcher"], b=["ML engineer"])
     at.switch_page("routes/compare.py").run()
     assert not at.exception, [e.value for e in at.exception]
     notes = " ".join(c.value for c in at.caption)
@@ -88,7 +79,7 @@ def test_a_role_picker_finds_a_role_by_a_name_people_use(
 def test_a_typed_name_no_rule_knows_is_said_plainly_and_the_default_stays(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_store, monkeypatch, a=["[Sign in](https://evil.example)"])
+    at = app_on(demo_store, monkeypatch, a=["[Sign in](https://evil.example)"])
     at.switch_page("routes/compare.py").run()
     assert not at.exception
     notes = [c.value for c in at.caption if "No role in the data matches" in c.value]

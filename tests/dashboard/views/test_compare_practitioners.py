@@ -8,25 +8,16 @@ import re
 from pathlib import Path
 
 import pytest
+from app_pages import app_on
 from streamlit.testing.v1 import AppTest
 from survey_store import build_survey_store
 
 from dashboard.views.compare.faq import QUESTIONS
 
-APP = str(Path(__file__).resolve().parents[3] / "dashboard" / "app.py")
-
 
 @pytest.fixture(scope="module")
 def survey_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_survey_store(tmp_path_factory.mktemp("survey") / "jobs.duckdb")
-
-
-def _app(store: Path, monkeypatch: pytest.MonkeyPatch, **params: list[str]) -> AppTest:
-    monkeypatch.setenv("AIJOBS_STORE", str(store))
-    at = AppTest.from_file(APP, default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    return at
 
 
 def _texts(at: AppTest) -> str:
@@ -39,7 +30,9 @@ def _texts(at: AppTest) -> str:
 def test_compare_shows_what_practitioners_say_with_n_source_and_year(
     survey_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(survey_store, monkeypatch, a=["Machine Learning Engineer"], b=["Research Scientist"])
+    at = app_on(
+        survey_store, monkeypatch, a=["Machine Learning Engineer"], b=["Research Scientist"]
+    )
     at.switch_page("routes/compare.py").run()
     assert not at.exception, [e.value for e in at.exception]
     text = _texts(at)
@@ -55,7 +48,9 @@ def test_compare_shows_what_practitioners_say_with_n_source_and_year(
 def test_the_faq_answers_with_numbers_from_the_queries(
     survey_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(survey_store, monkeypatch, a=["Machine Learning Engineer"], b=["Research Scientist"])
+    at = app_on(
+        survey_store, monkeypatch, a=["Machine Learning Engineer"], b=["Research Scientist"]
+    )
     at.switch_page("routes/compare.py").run()
     assert not at.exception
     assert [e.label for e in at.expander if e.label in QUESTIONS] == list(QUESTIONS)
@@ -67,7 +62,7 @@ def test_the_faq_answers_with_numbers_from_the_queries(
 def test_a_role_with_too_few_respondents_is_withheld_with_why(
     survey_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(survey_store, monkeypatch, a=["AI Engineer"], b=["Research Scientist"])
+    at = app_on(survey_store, monkeypatch, a=["AI Engineer"], b=["Research Scientist"])
     at.switch_page("routes/compare.py").run()
     assert not at.exception
     text = _texts(at)
@@ -77,7 +72,7 @@ def test_a_role_with_too_few_respondents_is_withheld_with_why(
 def test_compare_without_a_survey_says_how_to_load_one(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_store, monkeypatch)
+    at = app_on(demo_store, monkeypatch)
     at.switch_page("routes/compare.py").run()
     assert not at.exception
     assert any("No practitioner survey in the store" in i.value for i in at.info)
@@ -86,7 +81,7 @@ def test_compare_without_a_survey_says_how_to_load_one(
 def test_fit_weighs_by_practitioners_when_switched_and_keeps_it_in_the_url(
     survey_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(survey_store, monkeypatch, skill=["PyTorch", "Python"])
+    at = app_on(survey_store, monkeypatch, skill=["PyTorch", "Python"])
     at.switch_page("routes/fit.py").run()
     assert not at.exception
     assert at.radio(key="fit_weigh").value == "postings"
@@ -101,7 +96,7 @@ def test_fit_weighs_by_practitioners_when_switched_and_keeps_it_in_the_url(
 def test_a_fit_link_with_weigh_practitioners_opens_switched(
     survey_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(survey_store, monkeypatch, skill=["PyTorch"], weigh=["practitioners"])
+    at = app_on(survey_store, monkeypatch, skill=["PyTorch"], weigh=["practitioners"])
     at.switch_page("routes/fit.py").run()
     assert not at.exception
     assert at.radio(key="fit_weigh").value == "practitioners"

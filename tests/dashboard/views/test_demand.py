@@ -5,27 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from app_pages import app_on
 
 from dashboard.queries import demand
 from dashboard.queries.filters import Filters
 from etl.store import store_version
 
-APP = str(Path(__file__).resolve().parents[3] / "dashboard" / "app.py")
-
-
-def _app(store: Path, monkeypatch: pytest.MonkeyPatch, **params: list[str]) -> AppTest:
-    monkeypatch.setenv("AIJOBS_STORE", str(store))
-    at = AppTest.from_file(APP, default_timeout=90)
-    for k, v in params.items():
-        at.query_params[k] = v
-    return at
-
 
 def test_demand_shows_the_ai_share_with_its_definition(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_store, monkeypatch)
+    at = app_on(demo_store, monkeypatch)
     at.switch_page("routes/demand.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert "AI share of job postings" in [h.value for h in at.subheader]

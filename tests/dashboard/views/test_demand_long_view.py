@@ -10,16 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_pages import app_on
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[3] / "dashboard" / "app.py")
 EUROPE = {"France (FR)", "Germany (DE)", "Ireland (IE)", "Italy (IT)", "Netherlands (NL)",
           "United Kingdom (GB)"}  # fmt: skip
-
-
-def _app(store: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("AIJOBS_STORE", str(store))
-    return AppTest.from_file(APP, default_timeout=180)
 
 
 def _charts(at: AppTest) -> dict[str, dict]:
@@ -48,7 +43,7 @@ AI_TITLE = "Share of all job postings on Indeed that mention AI"
 @pytest.fixture(scope="module")
 def demand(real_store: Path, tmp_path_factory) -> AppTest:
     mp = pytest.MonkeyPatch()
-    at = _app(real_store, mp)
+    at = app_on(real_store, mp)
     at.switch_page("routes/demand.py").run()
     yield at
     mp.undo()
@@ -90,7 +85,7 @@ def test_a_posting_level_chart_has_no_line_across_an_empty_month(demand):
 
 
 def test_region_europe_shows_only_european_countries(real_store, monkeypatch):
-    at = _app(real_store, monkeypatch)
+    at = app_on(real_store, monkeypatch)
     at.switch_page("routes/demand.py").run()
     at.multiselect(key="f_region").set_value(["Europe"]).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -102,21 +97,21 @@ def test_region_europe_shows_only_european_countries(real_store, monkeypatch):
 
 
 def test_daily_values_on_demand_are_kept_in_the_url(real_store, monkeypatch):
-    at = _app(real_store, monkeypatch)
+    at = app_on(real_store, monkeypatch)
     at.switch_page("routes/demand.py").run()
     at.multiselect(key="f_country").set_value(["US"]).run()
     at.toggle(key="series_daily").set_value(True).run()
     assert at.query_params.get("freq") == "daily"
     spec = _charts(at)[AI_TITLE]
     assert len(_values(spec["data"][0]["x"])) == 2738  # every day 2019-01-01 .. 2026-06-30
-    shared = _app(real_store, monkeypatch)
+    shared = app_on(real_store, monkeypatch)
     shared.query_params["freq"] = "daily"
     shared.switch_page("routes/demand.py").run()
     assert shared.toggle(key="series_daily").value is True
 
 
 def test_overview_and_data_page_show_the_series_with_dates_and_licence(real_store, monkeypatch):
-    at = _app(real_store, monkeypatch).run()
+    at = app_on(real_store, monkeypatch).run()
     assert not at.exception, [e.value for e in at.exception]
     first = at.markdown[0].value
     assert first.startswith("- **AI share of United States (US) job postings: ")

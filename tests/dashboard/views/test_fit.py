@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app_pages import app_on, table_starting_with
 from streamlit.testing.v1 import AppTest
 
 from dashboard.queries import skills as skill_queries
@@ -13,17 +14,8 @@ from dashboard.queries.filters import Filters
 from dashboard.stats import fit
 from etl.store import store_version
 
-APP = str(Path(__file__).resolve().parents[3] / "dashboard" / "app.py")
 FIT = "routes/fit.py"
 PASTED = "Five years of Python and SQL; I trained PyTorch models and shipped them with Docker."
-
-
-def _app(store: Path, monkeypatch: pytest.MonkeyPatch, **params: list[str]) -> AppTest:
-    monkeypatch.setenv("AIJOBS_STORE", str(store))
-    at = AppTest.from_file(APP, default_timeout=90)
-    for k, v in params.items():
-        at.query_params[k] = v
-    return at
 
 
 def _open_fit(at: AppTest) -> AppTest:
@@ -32,17 +24,10 @@ def _open_fit(at: AppTest) -> AppTest:
     return at
 
 
-def _table(at: AppTest, first_column: str, having: str | None = None):  # type: ignore[no-untyped-def]
-    for df in at.dataframe:
-        if df.value.columns[0] == first_column and (having is None or having in df.value):
-            return df.value
-    raise AssertionError(f"no table starting with {first_column!r} with {having!r}")
-
-
 def test_the_page_asks_for_skills_when_none_are_chosen(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _open_fit(_app(demo_store, monkeypatch))
+    at = _open_fit(app_on(demo_store, monkeypatch))
     assert at.title[0].value == "Where do you fit?"
     assert any("Pick your skills" in i.value for i in at.info)
     # not empty: each role's top skills, with the postings they stand on
@@ -63,11 +48,11 @@ def test_the_page_asks_for_skills_when_none_are_chosen(
 def test_skills_from_the_url_rank_the_roles_by_coverage(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _open_fit(_app(demo_store, monkeypatch, skill=["PyTorch", "Python", "Astronaut"]))
+    at = _open_fit(app_on(demo_store, monkeypatch, skill=["PyTorch", "Python", "Astronaut"]))
     assert at.multiselect(key="fit_skills").value == ["PyTorch", "Python"]
     assert any("skill=“Astronaut”" in w.value for w in at.warning)
     assert not any("unknown parameter" in w.value for w in at.warning)  # not the sidebar's
-    ranking = _table(at, "Role")
+    ranking = table_starting_with(at, "Role")
     freq = skill_queries.role_skill_frequencies(
         str(demo_store), store_version(demo_store), Filters()
     )
@@ -81,7 +66,7 @@ def test_skills_from_the_url_rank_the_roles_by_coverage(
 def test_the_best_roles_get_five_skills_to_learn_and_a_compare_link(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _open_fit(_app(demo_store, monkeypatch, skill=["PyTorch", "Python"]))
+    at = _open_fit(app_on(demo_store, monkeypatch, skill=["PyTorch", "Python"]))
     freq = skill_queries.role_skill_frequencies(
         str(demo_store), store_version(demo_store), Filters()
     )
@@ -101,7 +86,7 @@ def test_the_best_roles_get_five_skills_to_learn_and_a_compare_link(
 def test_pasted_text_adds_the_skills_found_and_stays_out_of_the_url(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _open_fit(_app(demo_store, monkeypatch))
+    at = _open_fit(app_on(demo_store, monkeypatch))
     at.text_area(key="fit_text").input(PASTED)
     at.button(key="fit_extract").click().run()
     assert not at.exception
@@ -110,13 +95,13 @@ def test_pasted_text_adds_the_skills_found_and_stays_out_of_the_url(
     assert any("Found in your text: Python, SQL, PyTorch, Docker" in c.value for c in at.caption)
     assert at.query_params["skill"] == found
     assert all(PASTED not in " ".join(v) for v in at.query_params.values())
-    assert _table(at, "Role")["Role"].tolist()
+    assert table_starting_with(at, "Role")["Role"].tolist()
 
 
 def test_a_wrong_skill_found_in_the_text_can_be_removed(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _open_fit(_app(demo_store, monkeypatch))
+    at = _open_fit(app_on(demo_store, monkeypatch))
     at.text_area(key="fit_text").input(PASTED)
     at.button(key="fit_extract").click().run()
     at.multiselect(key="fit_skills").unselect("Docker").run()
@@ -127,7 +112,7 @@ def test_a_wrong_skill_found_in_the_text_can_be_removed(
 def test_text_without_known_skills_says_so(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _open_fit(_app(demo_store, monkeypatch))
+    at = _open_fit(app_on(demo_store, monkeypatch))
     at.text_area(key="fit_text").input("I enjoy gardening and long walks.")
     at.button(key="fit_extract").click().run()
     assert any("No skills from the taxonomy found" in c.value for c in at.caption)
@@ -137,7 +122,7 @@ def test_text_without_known_skills_says_so(
 def test_the_fit_page_shows_an_empty_state_on_an_empty_store(
     empty_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _open_fit(_app(empty_store, monkeypatch, skill=["Python"]))
+    at = _open_fit(app_on(empty_store, monkeypatch, skill=["Python"]))
     assert any("No postings with skills" in i.value for i in at.info)
 
 
@@ -145,12 +130,12 @@ def test_the_insights_render_on_the_real_store(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = request.getfixturevalue("real_store")
-    at = _app(store, monkeypatch, skill=["Python", "SQL", "Tableau"])
+    at = app_on(store, monkeypatch, skill=["Python", "SQL", "Tableau"])
     _open_fit(at)
-    assert _table(at, "Role")["Role"].iloc[0]  # something ranked
+    assert table_starting_with(at, "Role")["Role"].iloc[0]  # something ranked
     for page in ("routes/demand.py", "routes/skills.py"):
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])
-    table = _table(at, "Skill", "Seniority-adjusted premium")
+    table = table_starting_with(at, "Skill", "Seniority-adjusted premium")
     # data_jobs is big enough for both premiums of the top skills, all roles pooled
     assert table["Seniority-adjusted premium"].str.contains("90% CI").any()

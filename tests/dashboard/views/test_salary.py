@@ -5,17 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app_pages import app_on
 from streamlit.testing.v1 import AppTest
-
-APP = str(Path(__file__).resolve().parents[3] / "dashboard" / "app.py")
-
-
-def _app(store: Path, monkeypatch: pytest.MonkeyPatch, **params: list[str]) -> AppTest:
-    monkeypatch.setenv("AIJOBS_STORE", str(store))
-    at = AppTest.from_file(APP, default_timeout=90)
-    for k, v in params.items():
-        at.query_params[k] = v
-    return at
 
 
 def _no_exception(at: AppTest, where: str) -> None:
@@ -25,7 +16,7 @@ def _no_exception(at: AppTest, where: str) -> None:
 def test_small_groups_are_hidden_with_a_reason_on_the_salary_page(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_store, monkeypatch)
+    at = app_on(demo_store, monkeypatch)
     at.query_params["region"] = "Oceania"
     at.run()
     at.switch_page("routes/salary.py").run()

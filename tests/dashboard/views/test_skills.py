@@ -5,42 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from app_pages import app_on, table_starting_with
 
 from dashboard.queries import pay
 from dashboard.queries.filters import Filters
 from dashboard.stats.honesty import Thresholds
 from etl.store import store_version
 
-APP = str(Path(__file__).resolve().parents[3] / "dashboard" / "app.py")
-
-
-def _app(store: Path, monkeypatch: pytest.MonkeyPatch, **params: list[str]) -> AppTest:
-    monkeypatch.setenv("AIJOBS_STORE", str(store))
-    at = AppTest.from_file(APP, default_timeout=90)
-    for k, v in params.items():
-        at.query_params[k] = v
-    return at
-
-
-def _table(at: AppTest, first_column: str, having: str | None = None):  # type: ignore[no-untyped-def]
-    for df in at.dataframe:
-        if df.value.columns[0] == first_column and (having is None or having in df.value):
-            return df.value
-    raise AssertionError(f"no table starting with {first_column!r} with {having!r}")
-
 
 def test_skills_shows_raw_and_adjusted_premiums(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(demo_store, monkeypatch)
+    at = app_on(demo_store, monkeypatch)
     at.switch_page("routes/skills.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    table = _table(at, "Skill", "Seniority-adjusted premium")
+    table = table_starting_with(at, "Skill", "Seniority-adjusted premium")
     assert {"Raw premium", "n with / without", "Adjusted: n with / without"} <= set(table.columns)
     mle = "Machine Learning Engineer"
     at.selectbox(key="prem_role").set_value(mle).run()
-    table = _table(at, "Skill", "Seniority-adjusted premium")
+    table = table_starting_with(at, "Skill", "Seniority-adjusted premium")
     skills = tuple(table["Skill"])
     got = pay.premiums(str(demo_store), store_version(demo_store), Filters(), skills, (mle,))
     assert table["n with / without"].tolist() == [
