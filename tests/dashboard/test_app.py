@@ -206,7 +206,7 @@ def test_a_store_of_another_schema_says_how_to_upgrade_instead_of_failing_a_quer
     con = duckdb.connect(str(old))
     con.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
     con.close()
-    at = _app(old, monkeypatch).run()
+    at = app_on(old, monkeypatch).run()
     _no_exception(at, "old store")
     assert "store schema 6" in at.error[0].value
     assert "python -m etl ensure-store" in at.error[0].value

@@ -7,13 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
+from app_pages import app_on
 from streamlit.testing.v1 import AppTest
 
 from dashboard.queries import sources
 from dashboard.queries.filters import Filters
 from etl.store import store_version
 
-APP = str(Path(__file__).resolve().parents[3] / "dashboard" / "app.py")
 PAGES = {
     "overview": {},
     "demand": {},
@@ -28,10 +28,7 @@ PAGES = {
 
 
 def _run(store: Path, monkeypatch: pytest.MonkeyPatch, page: str) -> AppTest:
-    monkeypatch.setenv("AIJOBS_STORE", str(store))
-    at = AppTest.from_file(APP, default_timeout=180)
-    for k, v in PAGES[page].items():
-        at.query_params[k] = v
+    at = app_on(store, monkeypatch, **PAGES[page])
     at.switch_page(f"routes/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -77,9 +74,7 @@ def test_a_survey_chart_names_the_survey_and_its_years(
 def test_a_month_filter_narrows_the_period_every_postings_caption_names(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("AIJOBS_STORE", str(demo_store))
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.query_params["months"] = "2024-03..2024-03"
+    at = app_on(demo_store, monkeypatch, months="2024-03..2024-03")
     at.switch_page("routes/demand.py").run()
     assert not at.exception, [e.value for e in at.exception]
     under = [c for c in _captions(at) if "Sources and definitions" in c and "postings ·" in c]

@@ -109,7 +109,7 @@ def _readable(at: AppTest) -> list[str]:
 def test_fit_with_practitioners_weights_titles_and_sources_its_chart_by_the_survey(
     survey_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(survey_store, monkeypatch, skill=["PyTorch"], weigh=["practitioners"])
+    at = app_on(survey_store, monkeypatch, skill=["PyTorch"], weigh=["practitioners"])
     at.switch_page("routes/fit.py").run()
     assert not at.exception, [e.value for e in at.exception]
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
@@ -119,7 +119,7 @@ def test_fit_with_practitioners_weights_titles_and_sources_its_chart_by_the_surv
         re.search(r"Demo practitioner survey \(generated\) · 2022 · n = [\d,]+ respondents", c)
         for c in _readable(at)
     )
-    at = _app(survey_store, monkeypatch, skill=["PyTorch"])
+    at = app_on(survey_store, monkeypatch, skill=["PyTorch"])
     at.switch_page("routes/fit.py").run()
     title = json.dumps(json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"])
     assert "postings ask for" in title and "practitioners" not in title
@@ -128,7 +128,9 @@ def test_fit_with_practitioners_weights_titles_and_sources_its_chart_by_the_surv
 def test_every_practitioner_chart_has_its_csv_and_names_the_survey_year(
     survey_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = _app(survey_store, monkeypatch, a=["Machine Learning Engineer"], b=["Research Scientist"])
+    at = app_on(
+        survey_store, monkeypatch, a=["Machine Learning Engineer"], b=["Research Scientist"]
+    )
     at.switch_page("routes/compare.py").run()
     assert not at.exception, [e.value for e in at.exception]
     drawn = len(at.get("plotly_chart"))

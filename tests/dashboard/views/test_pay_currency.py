@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from app_pages import app_on
 from currency_converter import CurrencyConverter
 from streamlit.testing.v1 import AppTest
 
@@ -18,16 +19,12 @@ from dashboard.queries.filters import Filters
 from dashboard.stats import currency
 from etl.store import store_version
 
-APP = str(Path(__file__).resolve().parents[3] / "dashboard" / "app.py")
 SURVEY_DAY = 2025  # the demo survey's latest work year -> the ECB rate of 1 July 2025
 TABLE = CurrencyConverter(fallback_on_missing_rate=True)
 
 
 def _open(store: Path, monkeypatch: pytest.MonkeyPatch, page: str | None, **params) -> AppTest:
-    monkeypatch.setenv("AIJOBS_STORE", str(store))
-    at = AppTest.from_file(APP, default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
+    at = app_on(store, monkeypatch, **params)
     at.run() if page is None else at.switch_page(f"routes/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
