@@ -24,7 +24,7 @@ from dashboard.stats import honesty  # noqa: E402
 from dashboard.stats.text import plain  # noqa: E402
 from dashboard.ui import currency, sidebar  # noqa: E402
 from dashboard.ui.context import CTX_KEY, DEMO_BANNER, Context  # noqa: E402
-from dashboard.ui.freshness import data_as_of_line  # noqa: E402
+from dashboard.ui.freshness import data_as_of_line, data_as_of_short  # noqa: E402
 from etl.config import store_path  # noqa: E402
 from etl.contract import SCHEMA_VERSION  # noqa: E402
 from etl.store import StoreError, store_version  # noqa: E402
@@ -96,10 +96,11 @@ def main() -> None:
         return
     filters = sidebar.render(options)
     currency.picker()
+    st.sidebar.caption(data_as_of_line(store, version, meta))
     st.session_state[CTX_KEY] = Context(store, version, filters, options, meta)
     if meta.get("kind") == "demo":
         st.warning(DEMO_BANNER, icon=":material/science:")
-    st.caption(data_as_of_line(store, version, meta))
+    st.caption(data_as_of_short(store, version, meta))
     nav = st.navigation(
         [
             st.Page(f"routes/{p}.py", title=t, icon=i, default=(k == 0))

@@ -52,6 +52,7 @@ MODULES = (
     "plotly.graph_objects",
     "pycountry",
     "etl.config",
+    "etl.contract",
     "etl.store",
     "dashboard.queries",  # with its subject modules (store, demand, pay, skills, sources…)
     "dashboard.queries.filters",

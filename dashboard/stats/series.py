@@ -101,6 +101,27 @@ def data_as_of(dates: pd.DataFrame, titles: dict[str, str] | None = None) -> str
     return " · ".join(parts) if parts else "no data in the store"
 
 
+def newest_data_date(dates: pd.DataFrame) -> str | None:
+    """The latest data date of any source ("2026-08-14"; a survey's year counts as its year),
+    or None when the store holds no dated data."""
+    known = [
+        pd.Timestamp(r.last_date)
+        for r in dates.itertuples(index=False)
+        if r.last_date is not None and not pd.isna(r.last_date)
+    ]
+    if not known:
+        return None
+    newest = max(known)
+    year_only = all(
+        r.precision == "year"
+        for r in dates.itertuples(index=False)
+        if r.last_date is not None
+        and not pd.isna(r.last_date)
+        and pd.Timestamp(r.last_date) == newest
+    )
+    return f"{newest:%Y}" if year_only else f"{newest:%Y-%m-%d}"
+
+
 def coverage_caption(coverage: pd.DataFrame) -> str:
     """ "Postings from data_jobs (2023-01 → 2023-12, 12 months, 32,672) and remotive (2026-06 →
     2026-07, 2 months, 35); months without postings are gaps, not zeros." """

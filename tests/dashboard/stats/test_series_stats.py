@@ -78,3 +78,20 @@ def test_coverage_caption_names_sources_and_months():
     assert "data_jobs (2023-01 → 2023-12, 12 months, 32,672 postings)" in text
     assert "remotive (2026-07 → 2026-07, 1 month, 35 postings)" in text
     assert "gap" in text and coverage_caption(cov.iloc[:0]) == ""
+
+
+def test_the_newest_data_date_is_the_latest_source_date_and_a_survey_year_stays_a_year():
+    from dashboard.stats.series import newest_data_date
+
+    dates = pd.DataFrame(
+        {
+            "source": ["a", "b", "c"],
+            "last_date": [pd.Timestamp("2026-06-30"), pd.Timestamp("2023-12-31"), None],
+            "precision": ["day", "day", "day"],
+        }
+    )
+    assert newest_data_date(dates) == "2026-06-30"
+    survey = pd.DataFrame({"source": ["s"], "last_date": [pd.Timestamp("2025-01-01")],
+                           "precision": ["year"]})  # fmt: skip
+    assert newest_data_date(survey) == "2025"
+    assert newest_data_date(dates.iloc[:0]) is None

@@ -116,9 +116,12 @@ def test_overview_and_data_page_show_the_series_with_dates_and_licence(real_stor
     first = at.markdown[0].value
     assert first.startswith("- **AI share of United States (US) job postings: ")
     assert "a year earlier — Indeed Hiring Lab" in first
-    asof = next(c.value for c in at.caption if c.value.startswith("Data as of"))
+    asof = next(c.value for c in at.caption if c.value.startswith("Data dates per source"))
     assert "hiring_lab_ai_share 2026-06-30" in asof and "data_jobs 2023-12-31" in asof
     assert "store built" in asof
+    short = next(c.value for c in at.main.caption if c.value.startswith("Data as of"))
+    newest = max(d for d in re.findall(r"\d{4}-\d\d-\d\d", asof.split("store built")[0]))
+    assert short.startswith(f"Data as of {newest} (newest source") and "real store built" in short
     at.switch_page("routes/data.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert "Series sources (aggregates, not postings)" in [h.value for h in at.subheader]
