@@ -15,14 +15,17 @@ from etl.contract import MARTS
 POSTING_SKILL_FACTS = """
 SELECT s.posting_id, s.skill, s.category, p.source, p.posted_date, p.role, p.seniority,
        p.country_code, p.region, p.remote, p.employment_type, p.is_ai, p.salary_usd,
-       p.rowid AS posting_key
-FROM posting_skills s JOIN postings p USING (posting_id)
+       p.posting_key
+FROM posting_skills s
+JOIN (SELECT *, row_number() OVER (ORDER BY posting_id) AS posting_key FROM postings) p
+  USING (posting_id)
 """
 """posting_skills with the posting's filter columns copied in: skill queries filter and group
 without joining 1.5M skill rows to 1M postings on a 26-character id. Sorted by skill then date,
 so DuckDB's zone maps skip most row groups for one skill or a month range. Skill rows whose
 posting is missing are left out, as the join in every skill query always did. ``posting_key``
-(the posting's row number in the store) lets the per-posting queries (co-occurrence, distinct
+(the posting's rank by posting_id: the same in every build of the same rows, whatever order the
+parts were inserted in, which a rowid is not) lets the per-posting queries (co-occurrence, distinct
 postings per role) join and count integers instead of 26-character ids."""
 
 POSTING_SKILL_COUNTS = """

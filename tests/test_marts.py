@@ -427,3 +427,19 @@ def test_republish_gives_an_older_store_the_new_nullable_columns_empty(tmp_path:
     after = read_tables(old)["postings"]
     assert after["usd_rate"].isna().all() and after["rate_date"].isna().all()
     pd.testing.assert_frame_equal(before, after.drop(columns=["usd_rate", "rate_date"]))
+
+
+def test_posting_keys_do_not_depend_on_the_order_postings_were_inserted_in(tmp_path: Path) -> None:
+    """A build whose parts arrive in another order (a retried Dask task) gives the same store."""
+    posts = postings_full()
+    a, b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    publish({"postings": posts, "posting_skills": SKILLS, "salaries": SALARIES}, a)
+    reversed_ = posts.iloc[::-1].reset_index(drop=True)
+    publish({"postings": reversed_, "posting_skills": SKILLS, "salaries": SALARIES}, b)
+    sql = "SELECT posting_id, skill, posting_key FROM posting_skill_facts ORDER BY ALL"
+    keys_a, keys_b = _sql(a, sql), _sql(b, sql)
+    assert len(keys_a) and keys_a.equals(keys_b)
+    per_posting = keys_a.groupby("posting_id")["posting_key"].nunique()
+    assert (per_posting == 1).all() and keys_a.groupby("posting_key")[
+        "posting_id"
+    ].nunique().max() == 1
