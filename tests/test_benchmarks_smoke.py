@@ -194,7 +194,7 @@ def test_refresh_peak_rss_is_the_largest_process_and_is_judged_at_10m() -> None:
 
 LOAD_RUN = {
     "when": "2026-11-30 15:00 UTC", "store": "/x/jobs.duckdb", "sessions": 10, "changes_each": 50,
-    "changes_done": 500, "registered": 498, "lost_app": 0, "lost_driver": 2,
+    "changes_done": 500, "registered": 498, "lost_app": 0, "lost_then_late": 0, "lost_driver": 2,
     "redraw_p50_s": 0.41, "redraw_p95_s": 1.9, "redraw_max_s": 3.2, "rss_start_mb": 400.0,
     "rss_end_mb": 460.0, "rss_growth_mb_per_100_changes": 11.5, "wall_s": 300.0,
     "commit": "abc1234", "load": "1.0, 1.0, 1.0", "cpus": 2, "store_rows": "32,104 postings",
@@ -206,7 +206,9 @@ def test_the_load_block_shows_the_load_runs_figures() -> None:
 
     block = load_section(LOAD_RUN)
     assert "10 concurrent Chromium sessions, 50 sidebar filter changes each" in block
-    assert "| 500 | 498 | 0 | 2 | 0.41 s | 1.9 s | 3.2 s | 400.0 → 460.0 MB | 11.5 MB |" in block
+    assert (
+        "| 500 | 498 | 0 | 0 | 2 | 0.41 s | 1.9 s | 3.2 s | 400.0 → 460.0 MB | 11.5 MB |" in block
+    )
     assert "Not measured yet" in load_section(None)
 
 
@@ -231,6 +233,6 @@ def test_results_md_written_by_run_carries_the_last_load_run(tmp_path, monkeypat
     saved.write_text(json.dumps(LOAD_RUN))
     monkeypatch.setattr(report, "LOAD_JSON", saved)
     where = {"date": "d", "commit": "c", "cores": "2", "ram_gb": "1", "load": "0"}
-    assert "| 500 | 498 | 0 | 2 |" in report.render({}, [], [], where)
+    assert "| 500 | 498 | 0 | 0 | 2 |" in report.render({}, [], [], where)
     monkeypatch.setattr(report, "LOAD_JSON", tmp_path / "absent.json")
     assert "Not measured yet" in report.render({}, [], [], where)
