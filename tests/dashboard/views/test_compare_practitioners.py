@@ -20,6 +20,14 @@ def survey_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_survey_store(tmp_path_factory.mktemp("survey") / "jobs.duckdb")
 
 
+def _compare_mle_to_rs(store: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """Compare roles, Machine Learning Engineer → Research Scientist, drawn without an error."""
+    at = app_on(store, monkeypatch, a=["Machine Learning Engineer"], b=["Research Scientist"])
+    at.switch_page("routes/compare.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def _texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [h.value for h in at.header] + [h.value for h in at.subheader]
@@ -30,11 +38,7 @@ def _texts(at: AppTest) -> str:
 def test_compare_shows_what_practitioners_say_with_n_source_and_year(
     survey_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = app_on(
-        survey_store, monkeypatch, a=["Machine Learning Engineer"], b=["Research Scientist"]
-    )
-    at.switch_page("routes/compare.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = _compare_mle_to_rs(survey_store, monkeypatch)
     text = _texts(at)
     assert "What people in these roles say" in text
     assert "Demo practitioner survey (generated), 2022" in text  # source and year
@@ -128,11 +132,7 @@ def test_fit_with_practitioners_weights_titles_and_sources_its_chart_by_the_surv
 def test_every_practitioner_chart_has_its_csv_and_names_the_survey_year(
     survey_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = app_on(
-        survey_store, monkeypatch, a=["Machine Learning Engineer"], b=["Research Scientist"]
-    )
-    at.switch_page("routes/compare.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = _compare_mle_to_rs(survey_store, monkeypatch)
     drawn = len(at.get("plotly_chart"))
     assert drawn >= 3 and len(at.get("download_button")) == drawn
     survey = [c for c in _readable(at) if "respondents · [Sources" in c]
