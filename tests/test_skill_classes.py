@@ -128,6 +128,7 @@ def test_a_research_record_is_publications() -> None:
         ("BS/MS/PhD in Computer Science or a related field.", "PhD"),
         ("engineers from leading PhD programs like Stanford", "PhD"),
         ("a quantitative field such as business, economics, statistics, mathematics", "Statistics"),
+        ("doctoral degree)bayesian statistics", "Statistics"),
         ("Familiarity with ERP systems (e.g. NetSuite, Oracle Fusion)", "Oracle"),
     ],
 )
@@ -141,6 +142,7 @@ def test_aliases_bound_to_context_do_not_fire_in_the_wrong_one(text: str, absent
         ("PhD or MBA are highly desirable", "PhD"),
         ("A Master's degree in Statistics is required", "Master's degree"),
         ("Strong statistics and probability skills", "Statistics"),
+        ("Degree in Computer Science\nStatistics, Python, SQL", "Statistics"),  # the next line
         ("Experience with Oracle, MySQL or PostgreSQL", "Oracle"),
     ],
 )
