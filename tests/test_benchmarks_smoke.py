@@ -236,3 +236,21 @@ def test_results_md_written_by_run_carries_the_last_load_run(tmp_path, monkeypat
     assert "| 500 | 498 | 0 | 0 | 2 |" in report.render({}, [], [], where)
     monkeypatch.setattr(report, "LOAD_JSON", tmp_path / "absent.json")
     assert "Not measured yet" in report.render({}, [], [], where)
+
+
+def test_a_call_repeated_with_the_same_arguments_is_timed_once() -> None:
+    from benchmarks.query_bench import Call, distinct_calls
+    from dashboard.queries.filters import Filters
+
+    f = Filters()
+    prov = Call("dashboard.queries.sources", "provenance", ("s", "v", f, "salaries"), {})
+    calls = [
+        prov,
+        Call("dashboard.queries.pay", "salary_quantiles", ("s", "v", f, "survey", ()), {}),
+        Call("dashboard.queries.sources", "provenance", ("s", "v", f, "salaries"), {}),
+        Call("dashboard.queries.sources", "provenance", ("s", "v", f, "advertised"), {}),
+        Call("dashboard.queries.sources", "provenance", ("s", "v", f, "salaries"), {"unit": "x"}),
+    ]
+    kept = distinct_calls(calls)
+    assert [c.args[3] for c in kept] == ["salaries", "survey", "advertised", "salaries"]
+    assert kept[0] is prov and kept[-1].kwargs == {"unit": "x"}
