@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.queries.filters import Filters
-from dashboard.queries.store import cached, check, fetch, where
+from dashboard.queries.store import cached, check, fetch, fetch_arrays, where
 from dashboard.stats import premium
 from dashboard.stats.honesty import Thresholds
 from etl.contract import SENIORITY_CODES
@@ -119,10 +119,10 @@ def _premium_tables(
     cols = f"posting_id, {group_sql} AS g, {_LEVEL_SQL} AS lv, salary_usd"
     cte = f"p AS (SELECT {cols} FROM postings {w})"
     cte_p = [*group_p, _LEVELS, *p]
-    everyone = fetch(store, version, f"WITH {cte} SELECT g, lv, salary_usd FROM p", cte_p)
+    everyone = fetch_arrays(store, version, f"WITH {cte} SELECT g, lv, salary_usd FROM p", cte_p)
     # the (posting, chosen skill) rows: posting_skill_facts carries the postings' columns, so
     # the same WHERE applies to it directly, with no join back to postings
-    with_skill = fetch(
+    with_skill = fetch_arrays(
         store,
         version,
         f"SELECT list_position(?::VARCHAR[], skill) - 1 AS k, {group_sql} AS g, "
@@ -130,9 +130,9 @@ def _premium_tables(
         "AND list_contains(?::VARCHAR[], skill)",
         [skill_list, *group_p, _LEVELS, *p, skill_list],
     )
-    g, lv, pay = (everyone[c].to_numpy() for c in ("g", "lv", "salary_usd"))
-    wg, wlv, wpay = (with_skill[c].to_numpy() for c in ("g", "lv", "salary_usd"))
-    cell = wg.astype("int64") * len(skill_list) + with_skill["k"].to_numpy()
+    g, lv, pay = (everyone[c] for c in ("g", "lv", "salary_usd"))
+    wg, wlv, wpay = (with_skill[c] for c in ("g", "lv", "salary_usd"))
+    cell = wg.astype("int64") * len(skill_list) + with_skill["k"]
     small = cell.astype(np.int16) if len(groups) * len(skill_list) < 2**15 else cell
     order = np.argsort(small, kind="stable")  # radix sort on small ints
     ends = np.cumsum(np.bincount(cell, minlength=len(groups) * len(skill_list)))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -81,6 +82,18 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
 def fetch(store: str, version: str, sql: str, params: Params | None = None) -> pd.DataFrame:
     with _cursor(store, version) as cur:
         return cur.execute(sql, params or []).df()
+
+
+def fetch_arrays(
+    store: str, version: str, sql: str, params: Params | None = None
+) -> dict[str, np.ndarray]:
+    """Each result column as a NumPy array, through Arrow: for the few queries that hand many
+    rows of small numeric columns to NumPy code (the premiums' per-posting pay), about half the
+    time of ``fetch``'s DataFrame at 1M rows. Columns must hold no NULLs (a NULL in an integer
+    column would come back as a float NaN)."""
+    with _cursor(store, version) as cur:
+        table = cur.sql(sql, params=params or None).to_arrow_table()  # no DB-API copy
+    return {name: table.column(name).to_numpy() for name in table.column_names}
 
 
 def where(f: Filters, table: str, skip: tuple[str, ...] = ()) -> tuple[str, Params]:
