@@ -84,11 +84,13 @@ def _start_rank(item: pytest.Item) -> int:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Long files first: files with a ``slow`` test, then the browser files, then the rest (each
-    file's tests in their own order). `make test` hands whole files to its xdist workers in this
-    order (``--dist loadfile --no-loadscope-reorder``), so the workers start on the long ones and
-    none is left running alone at the end."""
+    """Long files first: files with a ``slow`` test (those with the most slow tests first), then
+    the browser files, then the rest (each file's tests in their own order). `make test` hands
+    whole files to its xdist workers in this order (``--dist loadfile --no-loadscope-reorder``),
+    so the workers start on the long ones and none is left running alone at the end."""
     rank: dict[Path, int] = {}
+    slow: dict[Path, int] = {}
     for item in items:
         rank[item.path] = min(rank.get(item.path, 2), _start_rank(item))
-    items.sort(key=lambda item: rank[item.path])
+        slow[item.path] = slow.get(item.path, 0) + bool(item.get_closest_marker("slow"))
+    items.sort(key=lambda item: (rank[item.path], -slow[item.path]))

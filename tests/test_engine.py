@@ -126,6 +126,7 @@ def test_salary_chunks_number_rows_across_the_source(tmp_path, monkeypatch):
     assert result.rejects["source_row"].tolist() == [2, 3, 4, 5]
 
 
+@pytest.mark.slow
 def test_two_dask_workers_reading_their_own_row_groups_give_the_single_frame_result(
     tmp_path, monkeypatch
 ):
@@ -239,6 +240,7 @@ def test_parquet_chunks_cover_the_file_once_with_offsets_and_split_few_row_group
     assert list(only_a.columns) == ["a"] and only_a["a"].iloc[0] == "1-0"
 
 
+@pytest.mark.slow
 @pytest.mark.shared_data
 def test_real_postings_in_chunks_equal_the_single_frame_transform(
     shared_data, tmp_path, monkeypatch
@@ -254,6 +256,7 @@ def test_real_postings_in_chunks_equal_the_single_frame_transform(
     assert len(result.table) > 30_000 and len(result.rejects) > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_csv_streamed_in_blocks_gives_the_single_frame_result(tmp_path, monkeypatch, workers):
     from etl.engine import transform_blocks

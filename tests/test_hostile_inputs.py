@@ -100,6 +100,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> HostileRun:
     return HostileRun(tmp_path_factory.mktemp("hostile"))
 
 
+@pytest.mark.slow  # its set-up runs the whole hostile refresh (~30 s) for the module
 def test_the_refresh_publishes_and_says_which_sources_failed(hostile):
     assert hostile.result.returncode == 1, hostile.output  # published; some sources failed
     assert "Traceback" not in hostile.output

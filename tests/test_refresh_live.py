@@ -290,6 +290,7 @@ def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
     return result
 
 
+@pytest.mark.slow
 def test_refresh_loads_postings_from_every_api_with_sources_and_urls(world):
     ok(world.refresh())
     tables = world.tables()
@@ -307,6 +308,7 @@ def test_refresh_loads_postings_from_every_api_with_sources_and_urls(world):
     assert ashby.loc["Technical Consultant, Mid-Market", "salary_min_usd"] == 151000
 
 
+@pytest.mark.slow
 def test_a_second_identical_refresh_changes_no_row_counts(world):
     ok(world.refresh())
     first = {name: len(frame) for name, frame in world.tables().items() if name != "runs"}
@@ -315,6 +317,7 @@ def test_a_second_identical_refresh_changes_no_row_counts(world):
     assert first == second
 
 
+@pytest.mark.slow
 def test_refresh_from_the_mirror_reads_the_captured_files(world, shared_data):
     world.server.stop()  # the network is not used at all
     ok(world.refresh("--mirror", str(shared_data)))

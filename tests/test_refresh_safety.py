@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -23,16 +24,32 @@ from werkzeug import Request, Response
 
 from etl.store import read_tables, refresh_lock
 
+# every test runs `python -m etl refresh` (~10 s): handed to an xdist worker first
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def good_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
+    """The store folder one refresh publishes from good responses, built once per module: every
+    test gets a copy of it as its previous store (the tests differ only in the second refresh)."""
+    need_pipeline()
+    w = ApiWorld(tmp_path_factory.mktemp("good_world"), shared_data)
+    try:
+        w.serve()
+        ok(w.refresh())
+    finally:
+        w.close()
+    return w.store.parent
+
 
 @pytest.fixture
-def world(tmp_path: Path, shared_data: Path):
-    """A world whose store was already published once from good responses."""
-    need_pipeline()
+def world(tmp_path: Path, shared_data: Path, good_store: Path):
+    """A world whose store was already published once from good responses (a copy of
+    ``good_store``: the same files a first refresh in this world would have published)."""
     w = ApiWorld(tmp_path, shared_data)
+    shutil.copytree(good_store, w.store.parent)
     w.serve()
-    ok(w.refresh())
     w.before = read_tables(w.store)
-    w.server.clear_log()
     yield w
     w.close()
 
