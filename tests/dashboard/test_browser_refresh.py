@@ -31,7 +31,9 @@ def api_only_world(
     tmp_path = tmp_path_factory.mktemp("api_only_world")
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("processed", "raw", "cache"))
-    (data / "sources" / "files.yaml").unlink()
+    for other in (data / "sources").glob("*.yaml"):
+        if other.name != "job_boards.yaml":
+            other.unlink()  # the files, the survey and the series: minutes of refresh, no API
     env = {
         "AIJOBS_DATA_DIR": str(data),
         "AIJOBS_MIRROR": str(shared_data),
