@@ -249,3 +249,25 @@ def test_api_sample_locations_resolve(shared_data):
     resolved = resolve_locations(locations)
     known = resolved["country_code"].notna() | resolved["remote"] | resolved["region"].notna()
     assert known.mean() >= 0.9
+
+
+def test_the_cached_index_loads_unchanged_and_the_collector_is_left_as_it_was():
+    import gc
+    import io
+    import pickle
+
+    from etl.normalise.location import _unpickle
+
+    index = {"cities": {"paris": [("FR", "11", 2_138_551)]}, "codes2": {"FR", "DE"}}
+    assert gc.isenabled()
+    assert _unpickle(io.BytesIO(pickle.dumps(index))) == index
+    assert gc.isenabled()
+    with pytest.raises(pickle.UnpicklingError):
+        _unpickle(io.BytesIO(b"not a pickle"))
+    assert gc.isenabled()  # re-enabled after a broken cache file too
+    gc.disable()
+    try:
+        assert _unpickle(io.BytesIO(pickle.dumps(index))) == index
+        assert not gc.isenabled()  # a caller that paused it keeps it paused
+    finally:
+        gc.enable()
