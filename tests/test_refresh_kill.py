@@ -70,7 +70,7 @@ def world(tmp_path: Path) -> dict:
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "AIJOBS_DATA_DIR": str(data),
-        "AIJOBS_CACHE_DIR": str(tmp_path / "cache"),
+        "AIJOBS_CACHE_DIR": str(ROOT / "data" / "cache"),  # the gazetteer index, built once
         "AIJOBS_WORKERS": "2",
     }
     env.pop("AIJOBS_MIRROR", None)
