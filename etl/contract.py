@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 """2: the marts (MARTS) are published beside the base tables. 3: postings keep the advertised
 pay as stated (salary_min_local, salary_max_local) and the rate used (usd_rate, rate_date).
 4: the ``series`` and ``series_labels`` tables, the series columns of ``sources`` and the
@@ -23,7 +23,9 @@ survey respondents use (same upgrade: columns and table empty).
 store). 7: posting_counts also counts AI postings by basis and keeps each cell's first and last
 posting date, so the AI share and the Overview's counts read the cube (marts rebuilt).
 8: the ``posting_skill_counts`` cube (skill counts per month and filter cell) and
-posting_skill_facts.posting_key (an integer per posting for the per-posting joins)."""
+posting_skill_facts.posting_key (an integer per posting for the per-posting joins).
+9: posting_counts.with_skills (postings that ask for at least one skill), so per-role skill
+frequencies read the two cubes (marts rebuilt)."""
 
 SENIORITY_CODES: tuple[str, ...] = (
     "intern",
@@ -319,6 +321,12 @@ MARTS: dict[str, tuple[Column, ...]] = {
         *_FILTER_COLUMNS,
         _c("postings", "BIGINT", "Postings in the cell.", False),
         _c("with_pay", "BIGINT", "Postings in the cell whose salary_usd is not NULL.", False),
+        _c(
+            "with_skills",
+            "BIGINT",
+            "Postings in the cell that ask for at least one skill (a posting_skills row).",
+            False,
+        ),
         _c("ai_by_title", "BIGINT", "Postings in the cell with ai_basis 'title'.", False),
         _c("ai_by_skills", "BIGINT", "Postings in the cell with ai_basis 'skills'.", False),
         _c("first_date", "DATE", "Earliest posted_date in the cell.", False),

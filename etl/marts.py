@@ -44,16 +44,19 @@ POSTING_COUNTS = """
 SELECT CAST(date_trunc('month', posted_date) AS DATE) AS month, source, role, seniority,
        country_code, region, remote, employment_type, is_ai,
        CAST(count(*) AS BIGINT) AS postings, CAST(count(salary_usd) AS BIGINT) AS with_pay,
+       CAST(count(*) FILTER (WHERE has_skill) AS BIGINT) AS with_skills,
        CAST(count(*) FILTER (WHERE ai_basis = 'title') AS BIGINT) AS ai_by_title,
        CAST(count(*) FILTER (WHERE ai_basis = 'skills') AS BIGINT) AS ai_by_skills,
        min(posted_date) AS first_date, max(posted_date) AS last_date
-FROM postings
+FROM (SELECT *, posting_id IN (SELECT posting_id FROM posting_skills) AS has_skill FROM postings)
 GROUP BY ALL
 """
 """Postings counted per month and every filter dimension (~20k cells for 1M postings): counts,
 shares, AI shares, totals and date spans for any filter set read this instead of scanning
 postings. A month range filter is exact on it because filters always select whole months; the
-earliest and latest posting date of a selection are the min and max over its cells."""
+earliest and latest posting date of a selection are the min and max over its cells.
+``with_skills`` counts the postings with at least one posting_skills row (those that say what a
+role asks for: the denominators of per-role skill frequencies)."""
 
 _DIMENSIONS: tuple[tuple[str, str, str], ...] = (
     # (dimension, expression over posting_counts, expression over salaries)

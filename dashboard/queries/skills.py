@@ -152,18 +152,18 @@ def role_skill_frequencies(store: str, version: str, f: Filters) -> pd.DataFrame
     role_postings counts the role's postings in the selection that list at least one skill (a
     posting without any says nothing about what the role asks for).
     """
-    w, p = _facts_where(f)
+    w, p = where(f, "posting_counts")
     return fetch(
         store,
         version,
         f"""
-        WITH ps AS (SELECT DISTINCT role, posting_key, skill FROM posting_skill_facts {w}),
-             roles AS (SELECT role, count(DISTINCT posting_key) AS role_postings
-                       FROM ps GROUP BY role)
-        SELECT ps.role, ps.skill, count(*) AS n, any_value(roles.role_postings) AS role_postings,
-               count(*) / any_value(roles.role_postings) AS share
+        WITH ps AS (SELECT role, skill, CAST(sum(postings) AS BIGINT) AS n
+                    FROM posting_skill_counts {w} GROUP BY role, skill),
+             roles AS (SELECT role, CAST(sum(with_skills) AS BIGINT) AS role_postings
+                       FROM posting_counts {w} GROUP BY role HAVING sum(with_skills) > 0)
+        SELECT ps.role, ps.skill, ps.n, roles.role_postings, ps.n / roles.role_postings AS share
         FROM ps JOIN roles USING (role)
-        GROUP BY ps.role, ps.skill ORDER BY ps.role, n DESC, ps.skill
+        ORDER BY ps.role, ps.n DESC, ps.skill
         """,
-        p,
+        p + p,
     )
