@@ -26,16 +26,36 @@ def _from_url(months: tuple[str, ...]) -> list[tuple[str, str] | None]:
     return out
 
 
+def _in(months: tuple[str, ...], period: object) -> bool:
+    return (
+        isinstance(period, tuple) and len(period) == 2 and all(m in months for m in period)
+    )
+
+
 def _periods(months: tuple[str, ...], default: tuple[movers.Period, movers.Period]):
-    """The two period sliders (URL first, else the default), mirrored back into the URL."""
+    """The two period sliders (URL first, else the default), mirrored back into the URL.
+
+    Each slider is given its first value as ``value=`` (a pair, which is what makes it a range
+    slider on every run: a pair put only into session_state came back from the browser as one
+    month after the next rerun). The first value is kept under its own key, so the default
+    stays the same on every run; it is reset, with the slider, when the months offered change
+    (other filters) and no longer hold it.
+    """
     urls = _from_url(months)
     chosen = []
     cols = st.columns(2)
     for i, (col, key, url_key) in enumerate(zip(cols, _KEYS, URL_KEYS, strict=True)):
-        if key not in st.session_state:
-            st.session_state[key] = urls[i] or default[i]
+        start_key = f"{key}_start"
+        if not _in(months, st.session_state.get(start_key)):
+            st.session_state[start_key] = urls[i] or default[i]
+            st.session_state.pop(key, None)
+        elif key in st.session_state and not _in(months, tuple(st.session_state[key])):
+            st.session_state.pop(key, None)
         value = col.select_slider(
-            f"Period {'A (before)' if i == 0 else 'B (after)'}", options=months, key=key
+            f"Period {'A (before)' if i == 0 else 'B (after)'}",
+            options=months,
+            value=st.session_state[start_key],
+            key=key,
         )
         value = (min(value), max(value))
         chosen.append(value)

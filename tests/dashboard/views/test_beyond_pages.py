@@ -98,6 +98,31 @@ def test_skill_movers_open_on_two_halves_of_a_year_and_read_periods_from_the_url
     assert any("n = " in c and "in 2023" in c and "in 2025" in c for c in caps)
 
 
+def test_skill_movers_keep_their_two_periods_when_the_page_runs_again(
+    demo_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # seen in the browser: any rerun (another role picked) turned each period into one month
+    # ("ma=-~3" in the URL) and the section failed with a ValueError
+    at = app_on(demo_store, monkeypatch)
+    at.switch_page("routes/skills.py").run()
+    _ok(at)
+    first = {s.key: s.value for s in at.select_slider if s.key in ("movers_a", "movers_b")}
+    assert first == {"movers_a": ("2025-01", "2025-06"), "movers_b": ("2025-07", "2025-12")}
+    at.selectbox(key="movers_role").select_index(1).run()
+    _ok(at)
+    at.run()
+    _ok(at)
+    again = {s.key: s.value for s in at.select_slider if s.key in ("movers_a", "movers_b")}
+    assert again == first
+    assert "ma" not in at.query_params and "mb" not in at.query_params
+    at.select_slider(key="movers_a").set_range("2023-01", "2023-12").run()
+    _ok(at)
+    at.run()
+    _ok(at)
+    assert at.select_slider(key="movers_a").value == ("2023-01", "2023-12")
+    assert at.query_params["ma"] == "2023-01~2023-12"
+
+
 # ------------------------------------------------------------------------- pay currency
 def test_the_currency_in_the_url_selects_the_pay_currency_everywhere(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
