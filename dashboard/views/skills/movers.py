@@ -27,9 +27,7 @@ def _from_url(months: tuple[str, ...]) -> list[tuple[str, str] | None]:
 
 
 def _in(months: tuple[str, ...], period: object) -> bool:
-    return (
-        isinstance(period, tuple) and len(period) == 2 and all(m in months for m in period)
-    )
+    return isinstance(period, tuple) and len(period) == 2 and all(m in months for m in period)
 
 
 def _periods(months: tuple[str, ...], default: tuple[movers.Period, movers.Period]):
