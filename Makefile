@@ -88,8 +88,9 @@ chromium:
 ## test: set up with the test extra and run the whole suite (unit, integration on ../shared/data, browser)
 # Test files run in parallel (--dist loadfile: one file's tests and module fixtures stay together),
 # in collection order (--no-loadscope-reorder): tests/conftest.py puts the long files first.
+# --durations=25 lists the slowest tests at the end, so a slow-down shows in every run.
 test: $(VENV)/.installed-test $(MAP_DATA) chromium
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25
 
 ## lint: ruff, and the import direction of the dashboard (import-linter contracts in pyproject.toml)
 lint: $(VENV)/.installed-test
