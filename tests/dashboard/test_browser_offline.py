@@ -1,8 +1,9 @@
 """The real app in Chromium with every host but 127.0.0.1 blocked, at 1440 px and at phone width
 (390 px): nothing is fetched from another site (the favicon and the world map's shapes are the
-app's own), no Deploy button, no console error, the map draws its countries, and on a phone the
-first screen shows a chart and legends sit below their plots. Screenshots of every page at both
-widths land in tests/screenshots/ (offline_<page>_<width>.png) for a person to look at."""
+app's own), every page draws under the demo banner, no Deploy button, no console error, the map
+draws its countries, and on a phone the first screen shows a chart and legends sit below their
+plots. Screenshots of every page at both widths land in tests/screenshots/
+(offline_<page>_<width>.png) for a person to look at."""
 
 from __future__ import annotations
 
@@ -17,24 +18,31 @@ from dashboard.ui.charts import MAP_DATA
 pytestmark = pytest.mark.browser
 
 PAGES = ("", "demand", "salary", "skills", "compare", "fit", "offer", "data", "about")
+DRAWS = {"offer": "text=Enter the offered pay to see where it falls."}
+"""What a page draws before anyone touches it, where that is not a chart or a table."""
 PHONE = (390, 844)
 FIRST_SCREEN_PLOT = 60
 """Pixels of the first chart's plot area (its data, under its title) a phone's first screen shows
 at least, on the demo store (whose banner takes ~150 px more than a real store's pages)."""
 
 
-class Offline:
-    """One browser context whose requests to any host but 127.0.0.1 are refused and recorded,
-    with the console's errors."""
+class Loaded:
+    """One page as loaded, with what its load asked of other hosts and what it logged."""
 
-    def __init__(self, browser, width: int, height: int) -> None:  # type: ignore[no-untyped-def]
-        self.context = browser.new_context(viewport={"width": width, "height": height})
+    def __init__(self, context, url: str) -> None:  # type: ignore[no-untyped-def]
         self.blocked: list[str] = []
         self.errors: list[str] = []
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
+        self.page = context.new_page()
+        self.page.route("**/*", self._route)
         self.page.on("console", self._console)
         self.page.on("response", self._response)
+        self.page.goto(url)
+        self.page.wait_for_selector("h1", timeout=60_000)
+        self.page.wait_for_timeout(300)
+        self.page.wait_for_function(
+            "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+        )
+        self.page.wait_for_timeout(1500)  # plots draw (and would fetch) after the run ends
 
     def _route(self, route) -> None:  # type: ignore[no-untyped-def]
         url = route.request.url
@@ -53,22 +61,25 @@ class Offline:
         if response.status >= 400 and "/_stcore/" not in response.url:
             self.errors.append(f"{response.status} {response.url}")
 
-    def open(self, url: str):  # type: ignore[no-untyped-def]
-        self.blocked.clear()
-        self.errors.clear()
-        page = self.page
-        page.goto(url)
-        page.wait_for_selector("h1", timeout=60_000)
-        page.wait_for_timeout(300)
-        page.wait_for_function(
-            "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
-        )
-        page.wait_for_timeout(1500)  # plots draw (and would fetch) after the run ends
-        return page
 
-    def shot(self, name: str) -> None:
+class Offline:
+    """One browser context at one width whose requests to any host but 127.0.0.1 are refused
+    and recorded, with the console's errors. Each URL is loaded once, in its own tab, and kept:
+    the tests of one width read the same loads (a load of a page is seconds of the suite)."""
+
+    def __init__(self, browser, width: int, height: int) -> None:  # type: ignore[no-untyped-def]
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.loaded: dict[str, Loaded] = {}
+
+    def open(self, url: str) -> Loaded:
+        if url not in self.loaded:
+            self.loaded[url] = Loaded(self.context, url)
+        return self.loaded[url]
+
+    @staticmethod
+    def shot(load: Loaded, name: str) -> None:
         SHOTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / name), full_page=True)
+        load.page.screenshot(path=str(SHOTS / name), full_page=True)
 
 
 @pytest.fixture(scope="module")
@@ -89,11 +100,17 @@ def phone(browser) -> Iterator[Offline]:  # type: ignore[no-untyped-def]
 def test_every_page_draws_at_1440px_with_nothing_from_another_host(
     desktop: Offline, app_url: str, path: str
 ) -> None:
-    page = desktop.open(f"{app_url}/{path}")
-    desktop.shot(f"offline_{path or 'overview'}_1440.png")
+    load = desktop.open(f"{app_url}/{path}")
+    page = load.page
+    desktop.shot(load, f"offline_{path or 'overview'}_1440.png")
     assert page.locator("[data-testid='stException']").count() == 0
-    assert desktop.blocked == [], f"requests to other hosts: {desktop.blocked}"
-    assert desktop.errors == [], f"console errors: {desktop.errors}"
+    assert load.blocked == [], f"requests to other hosts: {load.blocked}"
+    assert load.errors == [], f"console errors: {load.errors}"
+    # every page draws (mostly a chart or a table) under the demo banner and the data's date
+    drawn = DRAWS.get(path, ".js-plotly-plot, [data-testid='stDataFrame']")
+    assert page.locator(drawn).count() > 0, f"{path or 'overview'} drew no {drawn}"
+    assert page.get_by_text("Demo data — generated, not real").first.is_visible()
+    assert page.get_by_text("Data as of").first.is_visible()
     assert page.locator("[data-testid='stAppDeployButton']").count() == 0  # a local install
     icon = page.locator("link[rel~='icon']").first.get_attribute("href") or ""
     assert icon.startswith((f"{app_url}/media/", "data:image/png")), icon  # the app's own file
@@ -104,24 +121,25 @@ def test_the_world_map_draws_its_countries_with_the_network_blocked(
 ) -> None:
     if not MAP_DATA.exists():
         pytest.skip("the map's shapes are not installed (`make map-data` needs npm)")
-    page = desktop.open(f"{app_url}/demand")
+    load = desktop.open(f"{app_url}/demand")
     # the coloured countries and the base map (land, coastlines) from the app's own shapes
-    page.wait_for_function(
+    load.page.wait_for_function(
         "document.querySelectorAll('.js-plotly-plot .geo .choroplethlocation').length > 10",
         timeout=60_000,
     )
-    assert page.locator(".js-plotly-plot .geo .coastlines path, .geo .land path").count() > 0
-    assert desktop.blocked == [] and desktop.errors == []
+    assert load.page.locator(".js-plotly-plot .geo .coastlines path, .geo .land path").count() > 0
+    assert load.blocked == [] and load.errors == []
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_at_phone_width_has_a_chart_or_content_on_the_first_screen(
     phone: Offline, app_url: str, path: str
 ) -> None:
-    page = phone.open(f"{app_url}/{path}")
-    phone.shot(f"offline_{path or 'overview'}_390.png")
+    load = phone.open(f"{app_url}/{path}")
+    page = load.page
+    phone.shot(load, f"offline_{path or 'overview'}_390.png")
     assert page.locator("[data-testid='stException']").count() == 0
-    assert phone.blocked == []
+    assert load.blocked == []
     # nothing wider than the screen
     overflow = page.evaluate(
         "document.querySelector('[data-testid=\"stMain\"]').scrollWidth - window.innerWidth"
@@ -151,7 +169,7 @@ def test_every_page_at_phone_width_has_a_chart_or_content_on_the_first_screen(
 def test_a_chart_page_shows_a_chart_on_a_phones_first_screen(
     phone: Offline, app_url: str, path: str
 ) -> None:
-    page = phone.open(f"{app_url}/{path}")
+    page = phone.open(f"{app_url}/{path}").page
     page.wait_for_selector(".js-plotly-plot", timeout=30_000)
     first = min(plot_geometry(page), key=lambda g: g["top"])  # visible charts (not other tabs)
     shown = PHONE[1] - first["plot_top"]  # of the plot itself, not only the chart's title
@@ -170,21 +188,18 @@ def _chart(page, title: str) -> dict:  # type: ignore[no-untyped-def]
 def test_every_bar_of_the_top_skills_is_labelled_on_a_phone(phone: Offline, app_url: str) -> None:
     """The colour legend (skill categories) is added to the chart's height: it must not squeeze
     the bars until Plotly skips every other skill's name."""
-    page = phone.open(f"{app_url}/skills")
-    top = _chart(page, "Top 15 skills")
+    top = _chart(phone.open(f"{app_url}/skills").page, "Top 15 skills")
     assert top["bars"] == 15 and top["yticks"] == 15, top
     assert top["legend_top"] >= top["xtitle_bottom"] - 1, top
 
 
 def test_the_coverage_map_leaves_most_of_a_phone_to_its_grid(phone: Offline, app_url: str) -> None:
-    page = phone.open(f"{app_url}/about")
-    cov = _chart(page, "What the store covers")
+    cov = _chart(phone.open(f"{app_url}/about").page, "What the store covers")
     assert cov["plot_width"] >= 0.5 * cov["width"], cov  # source labels used to take 60 %
 
 
 def test_the_pay_boxes_read_across_on_a_phone(phone: Offline, app_url: str) -> None:
     """Roles lie along the y axis: no tilted labels squeezing the boxes into a strip."""
-    page = phone.open(f"{app_url}/salary")
-    box = _chart(page, "Annual pay by role")
+    box = _chart(phone.open(f"{app_url}/salary").page, "Annual pay by role")
     assert box["rotated"] == 0, box
     assert box["plot_height"] >= 0.5 * box["height"], box
