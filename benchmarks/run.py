@@ -50,8 +50,8 @@ def run_size(size: int, args: argparse.Namespace, log) -> tuple[dict, list[str]]
     log(f"[{label}] scale files")
     paths = dataset.build(size, args.shared, data_dir, log=log)
     work = data_dir / f"work_{label}"
-    sample = str(20_000 if args.quick else 50_000)
-    text_sample = str(300 if args.quick else 1_000)
+    sample = str(5_000 if args.quick else 50_000)  # rows timed against the naive baselines
+    text_sample = str(100 if args.quick else 1_000)
     for kind in ("salaries", "postings"):
         log(f"[{label}] ETL {kind}")
         out = work / f"etl_{kind}"
@@ -72,8 +72,8 @@ def run_size(size: int, args: argparse.Namespace, log) -> tuple[dict, list[str]]
         return result, errors
     try:
         log(f"[{label}] queries")
-        combos = "5" if args.quick else str(args.combos)
-        budget = "30" if args.quick else "180"
+        combos = str(min(args.combos, 5) if args.quick else args.combos)
+        budget = "10" if args.quick else "180"
         result["queries"] = step(
             "query_bench", "--store", str(store), "--combos", combos, "--budget", budget
         )
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="leave out 10M (small machines: its scale files take ~6 GB of disk "
                          "and its run ~40 min on 2 cores)")  # fmt: skip
     ap.add_argument("--quick", action="store_true",
-                    help="smoke run: fewer filter combinations and baseline rows; writes "
+                    help="smoke run: at most 5 filter combinations, fewer baseline rows; writes "
                          "benchmarks/data/RESULTS.smoke.md, not RESULTS.md")  # fmt: skip
     ap.add_argument("--skip-browser", action="store_true", help="no Streamlit/Chromium step")
     ap.add_argument("--combos", type=int, default=20, help="random filter sets per page")
