@@ -7,8 +7,12 @@ from pathlib import Path
 import yaml
 from yaml.constructor import ConstructorError
 
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser where PyYAML was built with it (its wheels are): the taxonomies are read at
+every refresh and every app start, and the pure-Python parser took ~0.8 s of a refresh."""
 
-class UniqueKeyLoader(yaml.SafeLoader):
+
+class UniqueKeyLoader(_SafeLoader):  # type: ignore[misc,valid-type]
     """``yaml.SafeLoader`` that refuses a mapping with the same key twice.
 
     Why: PyYAML silently keeps the last of two equal keys, so a sources file that maps one
