@@ -282,6 +282,11 @@ def _scan_table() -> bytes:
 # Whitespace as ``str.split()`` sees it (pinned by a test); each run of it was one " " before.
 _WS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # noqa: E501
 _BOUNDARY = frozenset(_BEFORE + _WS)
+# Where a line ends (``str.splitlines()``'s boundaries), and the rest of the whitespace: a list
+# item may end a line ("skills: C" then a new line), so a run of whitespace holding a line break
+# reads as one line break, any other run as one space.
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_INLINE_WS = "".join(c for c in _WS if c not in LINE_BREAKS)
 _KELVIN = "\u212a"
 _SCAN_TABLE = _scan_table()
 # What the scan can show right after a word that may still end there: " " (whitespace or a
@@ -391,7 +396,7 @@ class SkillExtractor:
         if hits is None:  # a multi-word alias may span a whitespace run: collapse runs first
             if sections is not None:
                 text = blank_skipped(text, sections)
-            cased = " " + " ".join(text.split()) + " "
+            cased = " " + _one_per_run(text) + " "
             hits = self._hits(cased, gaps=False)
         elif hits and sections is not None:  # drop hits in parts that are not about the job
             spans = skipped_spans(text, sections)
@@ -471,6 +476,14 @@ class SkillExtractor:
         return [extract(t) for t in texts]
 
 
+def _one_per_run(text: str) -> str:
+    """``text`` with each whitespace run one line break where it holds one, else one space, and
+    stripped: what the scan reads when runs are collapsed. Line breaks are kept because the
+    context rules read lines (a list item ending a line, a degree's field on its line)."""
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def _near(pattern: re.Pattern[str], cased: str, start: int, end: int) -> bool:
     """Whether ``pattern`` matches the hit's context: up to 80 characters either side on the same
     line, the hit itself written as "§" ("Bachelor's or § degree", "§ programs like Stanford")."""
@@ -490,8 +503,8 @@ def _in_list(cased: str, start: int, end: int) -> bool:
         _LIST_WORDS_AFTER
     )
     if left[-1:] == ":":
-        rest = cased[end + 1 : end + 80].lstrip(" \t\xa0")
-        return right_list or not rest.strip() or rest[0] in "\n\r\u2028\u2029"
+        rest = cased[end + 1 : end + 80].lstrip(_INLINE_WS)
+        return right_list or not rest.strip() or rest[0] in LINE_BREAKS
     return (
         (left[-1:] != "" and left[-1:] in _LIST_BEFORE)
         or left.endswith(_LIST_WORDS_BEFORE)
