@@ -1,5 +1,6 @@
-"""The offer checker, skill movers, pay currency and About page in Debian's Chromium, at 1440 px
-and 390 px. Screenshots land in tests/screenshots/ for a person to look at."""
+"""The offer checker at 1440 px and 390 px and the pay currency across pages, in Debian's
+Chromium (the skill movers and the About page are read from test_browser_offline.py's loads).
+Screenshots land in tests/screenshots/ for a person to look at."""
 
 from __future__ import annotations
 
@@ -50,28 +51,6 @@ def test_the_offer_page_places_a_typed_offer_and_keeps_it_out_of_the_url(
         page.close()
 
 
-@pytest.mark.parametrize("size", list(WIDTHS))
-def test_skill_movers_draw_with_their_noise_screen_and_download(
-    browser, app_url: str, size: str
-) -> None:
-    page = _open(browser, f"{app_url}/skills", WIDTHS[size], height=6000)
-    try:
-        page.get_by_role("heading", name="Skill movers").wait_for(timeout=120_000)
-        visible = page.locator("[data-testid='stDownloadButton'] button").filter(visible=True)
-        visible.first.wait_for(timeout=120_000)
-        settle(page)
-        assert page.get_by_text("How the noise screen works").first.is_visible()
-        assert page.locator("[data-testid='stException']").count() == 0
-        button = visible.last
-        button.scroll_into_view_if_needed()
-        with page.expect_download() as download:
-            button.click()
-        assert download.value.suggested_filename.startswith("skill-movers")
-        page.screenshot(path=str(SHOTS / f"skills_movers_{size}.png"), full_page=True)
-    finally:
-        page.close()
-
-
 def test_the_pay_currency_is_kept_in_the_url_across_pages(browser, app_url: str) -> None:
     page = _open(browser, f"{app_url}/offer?cur=EUR", 1440)
     try:
@@ -82,20 +61,5 @@ def test_the_pay_currency_is_kept_in_the_url_across_pages(browser, app_url: str)
         assert "cur=EUR" in page.url
         assert page.get_by_text("In EUR (sidebar: Pay currency)").first.is_visible()
         page.screenshot(path=str(SHOTS / "salary_eur.png"), full_page=True)
-    finally:
-        page.close()
-
-
-@pytest.mark.parametrize("size", list(WIDTHS))
-def test_the_about_page_shows_sources_coverage_and_definitions(
-    browser, app_url: str, size: str
-) -> None:
-    page = _open(browser, f"{app_url}/about", WIDTHS[size], height=5000)
-    try:
-        page.wait_for_selector(".js-plotly-plot", timeout=120_000)
-        settle(page)
-        assert page.get_by_role("heading", name="Metric definitions").is_visible()
-        assert page.locator("[data-testid='stException']").count() == 0
-        page.screenshot(path=str(SHOTS / f"about_{size}.png"), full_page=True)
     finally:
         page.close()

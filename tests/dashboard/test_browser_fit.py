@@ -1,7 +1,8 @@
-"""The "Where do you fit?" page and the insight charts in the real app, in Debian's Chromium.
+"""The "Where do you fit?" page in the real app, in Debian's Chromium: a shared link, pasted
+text and picked skills, and the link on to Compare roles.
 
 Uses the server and browser fixtures of tests/dashboard/conftest.py. Screenshots land in
-tests/screenshots/ (fit_*.png, demand_ai_share.png, skills_premium.png) for a person to look at.
+tests/screenshots/ (fit_*.png) for a person to look at.
 """
 
 from __future__ import annotations
@@ -138,23 +139,5 @@ def test_skills_picked_in_the_list_reach_the_url_and_the_compare_link_works(
         assert labels[:2] == [f"{best[0]} postings", f"{best[1]} postings"]
         assert "Ignored in the link" not in page.content()
         _shot(page, "fit_to_compare.png")
-    finally:
-        page.close()
-
-
-def test_demand_and_skills_draw_the_insights(browser, app_url: str) -> None:
-    page = open_page(browser, f"{app_url}/demand", height=4200)
-    try:
-        page.get_by_text("AI share of job postings per month").first.wait_for(timeout=60_000)
-        settle(page)
-        assert page.get_by_text("AI job", exact=False).first.is_visible()
-        assert page.locator("[data-testid='stException']").count() == 0
-        _shot(page, "demand_ai_share.png")
-        page.goto(f"{app_url}/skills")
-        page.get_by_text("Pay premium: raw vs seniority-adjusted").wait_for(timeout=60_000)
-        settle(page)
-        _tables_drawn(page, 1)  # the raw vs seniority-adjusted premiums (with sample sizes)
-        assert page.locator("[data-testid='stException']").count() == 0
-        _shot(page, "skills_premium.png")
     finally:
         page.close()

@@ -2,7 +2,8 @@
 (390 px): nothing is fetched from another site (the favicon and the world map's shapes are the
 app's own), every page draws under the demo banner, no Deploy button, no console error, the map
 draws its countries, and on a phone the first screen shows a chart and legends sit below their
-plots. Screenshots of every page at both widths land in tests/screenshots/
+plots. The same loads show the insight charts, the About page's definitions and the skill movers
+with their download. Screenshots of every page at both widths land in tests/screenshots/
 (offline_<page>_<width>.png) for a person to look at."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from browser_pages import SHOTS, plot_geometry
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard.ui.charts import MAP_DATA
 
@@ -108,12 +110,30 @@ def test_every_page_draws_at_1440px_with_nothing_from_another_host(
     assert load.errors == [], f"console errors: {load.errors}"
     # every page draws (mostly a chart or a table) under the demo banner and the data's date
     drawn = DRAWS.get(path, ".js-plotly-plot, [data-testid='stDataFrame']")
-    assert page.locator(drawn).count() > 0, f"{path or 'overview'} drew no {drawn}"
+    try:  # on a busy machine a chart can be placed a moment after the run's status has gone
+        page.locator(drawn).first.wait_for(state="attached", timeout=30_000)
+    except PlaywrightTimeout:
+        pytest.fail(f"{path or 'overview'} drew no {drawn} within 30 s")
     assert page.get_by_text("Demo data — generated, not real").first.is_visible()
     assert page.get_by_text("Data as of").first.is_visible()
     assert page.locator("[data-testid='stAppDeployButton']").count() == 0  # a local install
     icon = page.locator("link[rel~='icon']").first.get_attribute("href") or ""
     assert icon.startswith((f"{app_url}/media/", "data:image/png")), icon  # the app's own file
+
+
+def test_demand_and_skills_draw_the_insight_charts(desktop: Offline, app_url: str) -> None:
+    """The AI share of postings (Demand) and the raw vs seniority-adjusted pay premiums, a chart
+    and its table with sample sizes (Skills)."""
+    demand = desktop.open(f"{app_url}/demand").page
+    demand.get_by_text("AI share of job postings per month").first.wait_for(timeout=60_000)
+    assert demand.get_by_text("AI job", exact=False).first.is_visible()
+    skills = desktop.open(f"{app_url}/skills").page
+    skills.get_by_text("Pay premium: raw vs seniority-adjusted").wait_for(timeout=60_000)
+    skills.wait_for_function(  # the premiums' table (a grid that paints after the run ends)
+        "[...document.querySelectorAll('[data-testid=\"stDataFrame\"] canvas')]"
+        ".some(c => c.width > 0 && c.height > 0)",
+        timeout=30_000,
+    )
 
 
 def test_the_world_map_draws_its_countries_with_the_network_blocked(
@@ -203,3 +223,33 @@ def test_the_pay_boxes_read_across_on_a_phone(phone: Offline, app_url: str) -> N
     box = _chart(phone.open(f"{app_url}/salary").page, "Annual pay by role")
     assert box["rotated"] == 0, box
     assert box["plot_height"] >= 0.5 * box["height"], box
+
+
+@pytest.mark.parametrize("view", ["desktop", "phone"])
+def test_the_about_page_shows_its_metric_definitions(
+    view: str, app_url: str, request: pytest.FixtureRequest
+) -> None:
+    page = request.getfixturevalue(view).open(f"{app_url}/about").page
+    assert page.get_by_role("heading", name="Metric definitions").is_visible()
+
+
+@pytest.mark.parametrize("view", ["desktop", "phone"])
+def test_skill_movers_draw_with_their_noise_screen_and_download(
+    view: str, app_url: str, request: pytest.FixtureRequest
+) -> None:
+    """Last in this file: it scrolls the kept Skills page (and scrolls it back)."""
+    page = request.getfixturevalue(view).open(f"{app_url}/skills").page
+    page.get_by_role("heading", name="Skill movers").wait_for(timeout=60_000)
+    visible = page.locator("[data-testid='stDownloadButton'] button").filter(visible=True)
+    visible.first.wait_for(timeout=60_000)
+    assert page.get_by_text("How the noise screen works").first.is_visible()
+    button = visible.last
+    button.scroll_into_view_if_needed()
+    with page.expect_download() as download:
+        button.click()  # no rerun: the app's downloads are on_click="ignore"
+    assert download.value.suggested_filename.startswith("skill-movers")
+    page.evaluate(
+        """() => [document.scrollingElement, ...document.querySelectorAll(
+               '[data-testid="stMain"], [data-testid="stAppViewContainer"]')]
+           .forEach(e => { if (e) e.scrollTop = 0; })"""
+    )
