@@ -238,3 +238,34 @@ def test_advertised_pay_keeps_its_amount_currency_period_and_the_rate_used():
     assert (usd["salary_min_local"], usd["usd_rate"], usd["rate_date"]) == (50, 1.0, None)
     assert pd.isna(none["salary_min_local"]) and pd.isna(none["usd_rate"])
     assert none["rate_date"] is None
+
+
+def test_a_reject_keeps_its_raw_row_as_json_with_nulls_lists_numbers_and_dates():
+    import json
+
+    import numpy as np
+
+    from etl.transform import rejects_frame
+
+    raw = pd.DataFrame(
+        {
+            "text": pd.Series(["a", None, "ü"], dtype="str"),
+            "count": np.array([1, 2, 3], dtype="int64"),
+            "pay": [1.5, float("nan"), 2.0],
+            "tags": [["x", "y"], None, []],
+            "seen": pd.to_datetime(["2024-01-02", None, "2024-03-04"]),
+            "mixed": pd.Series([np.int64(7), pd.NA, {"k": 1}], dtype="object"),
+        }
+    )
+    rejects = rejects_frame("s", raw, pd.Series([1, 2, 3]), pd.Series(["r1", "r2", "r3"]))
+    rows = [json.loads(r) for r in rejects["raw"]]
+    assert rows[0] == {"text": "a", "count": 1, "pay": 1.5, "tags": ["x", "y"],
+                       "seen": "2024-01-02T00:00:00", "mixed": 7}  # fmt: skip
+    assert rows[1] == dict.fromkeys(["text", "pay", "tags", "seen", "mixed"]) | {"count": 2}
+    assert rows[2]["text"] == "ü" and rows[2]["tags"] == [] and rows[2]["mixed"] == {"k": 1}
+    assert "ü" in rejects["raw"].iloc[2]  # not \u-escaped
+    assert list(rejects["source_row"]) == [1, 2, 3] and list(rejects["reason"]) == [
+        "r1",
+        "r2",
+        "r3",
+    ]
