@@ -52,8 +52,9 @@ def serve() -> Iterator[Callable[..., str]]:
 
 @pytest.fixture(scope="session")
 def app_url(serve: Callable[..., str], demo_store: Path) -> str:
-    """The app on the seeded demo store."""
-    return serve(AIJOBS_STORE=str(demo_store))
+    """The app on the seeded demo store, with the Data page's refresh button disabled (the
+    default, said explicitly so that a developer's own setting cannot change the tests)."""
+    return serve(AIJOBS_STORE=str(demo_store), AIJOBS_ENABLE_REFRESH="0")
 
 
 @pytest.fixture(scope="session")
