@@ -154,11 +154,11 @@ def _rejects(
 def _json_values(column: pd.Series) -> list:
     """A raw column's values as JSON-ready Python values, None where missing. Column by column,
     not cell by cell: a rejected survey row has ~300 columns, and a survey rejects thousands."""
-    missing = column.isna().to_numpy()
-    cells = column.to_numpy(dtype=object)
-    if isinstance(column.dtype, pd.StringDtype):  # Python str or missing, nothing to convert
-        return [None if gone else v for v, gone in zip(cells, missing, strict=True)]
-    return [None if gone else _plain(v) for v, gone in zip(cells, missing, strict=True)]
+    cells = column.to_numpy(dtype=object, copy=True)
+    cells[column.isna().to_numpy()] = None
+    if isinstance(column.dtype, pd.StringDtype):  # Python str or None: nothing to convert
+        return cells.tolist()
+    return [None if v is None else _plain(v) for v in cells]
 
 
 def _missing(value: object) -> bool:

@@ -23,6 +23,17 @@ def settle(page) -> None:  # type: ignore[no-untyped-def]
     )
 
 
+def tables_drawn(page, n: int) -> None:  # type: ignore[no-untyped-def]
+    """Until ``n`` st.dataframe grids have a drawn canvas (they paint after the run ends)."""
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('[data-testid=\"stDataFrame\"] canvas')]"
+        ".filter(c => c.width > 0 && c.height > 0).length >= n",
+        arg=n,
+        timeout=30_000,
+    )
+    page.wait_for_timeout(800)
+
+
 PLOT_GEOMETRY = """[...document.querySelectorAll('.js-plotly-plot')].map(p => {
     const r = p.getBoundingClientRect();
     const area = p.querySelector('.cartesianlayer .bg, .nsewdrag');

@@ -264,8 +264,5 @@ def test_a_reject_keeps_its_raw_row_as_json_with_nulls_lists_numbers_and_dates()
     assert rows[1] == dict.fromkeys(["text", "pay", "tags", "seen", "mixed"]) | {"count": 2}
     assert rows[2]["text"] == "ü" and rows[2]["tags"] == [] and rows[2]["mixed"] == {"k": 1}
     assert "ü" in rejects["raw"].iloc[2]  # not \u-escaped
-    assert list(rejects["source_row"]) == [1, 2, 3] and list(rejects["reason"]) == [
-        "r1",
-        "r2",
-        "r3",
-    ]
+    assert list(rejects["source_row"]) == [1, 2, 3]
+    assert list(rejects["reason"]) == ["r1", "r2", "r3"]

@@ -9,7 +9,7 @@ from yaml.constructor import ConstructorError
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser where PyYAML was built with it (its wheels are): the taxonomies are read at
-every refresh and every app start, and the pure-Python parser took ~0.8 s of a refresh."""
+every refresh and every app start: 0.03 s for data/, against 0.36 s with the pure-Python one."""
 
 
 class UniqueKeyLoader(_SafeLoader):  # type: ignore[misc,valid-type]

@@ -279,7 +279,7 @@ def _scan_table() -> bytes:
     return bytes(table)
 
 
-# Whitespace as ``str.split()`` sees it (pinned by a test); each run of it was one " " before.
+# Whitespace as ``str.split()`` sees it (pinned by a test).
 _WS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # noqa: E501
 _BOUNDARY = frozenset(_BEFORE + _WS)
 # Where a line ends (``str.splitlines()``'s boundaries), and the rest of the whitespace: a list

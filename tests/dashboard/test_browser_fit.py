@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_pages import SHOTS, open_page, settle
+from browser_pages import SHOTS, open_page, settle, tables_drawn
 
 from dashboard.queries import skills as skill_queries
 from dashboard.queries.filters import Filters
@@ -45,18 +45,7 @@ def _wait_for_results(page) -> None:  # type: ignore[no-untyped-def]
     page.get_by_text("To fit ").first.wait_for(timeout=60_000)
     settle(page)
     page.wait_for_selector(".js-plotly-plot", timeout=30_000)
-    _tables_drawn(page, 3)
-
-
-def _tables_drawn(page, n: int) -> None:  # type: ignore[no-untyped-def]
-    """Until ``n`` st.dataframe grids have a drawn canvas (they paint after the run ends)."""
-    page.wait_for_function(
-        "n => [...document.querySelectorAll('[data-testid=\"stDataFrame\"] canvas')]"
-        ".filter(c => c.width > 0 && c.height > 0).length >= n",
-        arg=n,
-        timeout=30_000,
-    )
-    page.wait_for_timeout(800)
+    tables_drawn(page, 3)
 
 
 def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]

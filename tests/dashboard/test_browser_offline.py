@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from browser_pages import SHOTS, plot_geometry
+from browser_pages import SHOTS, plot_geometry, tables_drawn
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard.ui.charts import MAP_DATA
@@ -135,11 +135,7 @@ def test_demand_and_skills_draw_the_insight_charts(desktop: Offline, app_url: st
     assert demand.get_by_text("AI job", exact=False).first.is_visible()
     skills = desktop.open(f"{app_url}/skills").page
     skills.get_by_text("Pay premium: raw vs seniority-adjusted").wait_for(timeout=60_000)
-    skills.wait_for_function(  # the premiums' table (a grid that paints after the run ends)
-        "[...document.querySelectorAll('[data-testid=\"stDataFrame\"] canvas')]"
-        ".some(c => c.width > 0 && c.height > 0)",
-        timeout=30_000,
-    )
+    tables_drawn(skills, 1)  # the premiums' table
 
 
 def test_the_world_map_draws_its_countries_with_the_network_blocked(
