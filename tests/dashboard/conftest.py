@@ -13,9 +13,10 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from browser_pages import Profile, offline_profile
 from tiny_stores import build_ai
 
-from dashboard.serve import CHROMIUM, launch_chromium, running
+from dashboard.serve import CHROMIUM, running
 from etl.store import store_version
 
 
@@ -58,19 +59,18 @@ def app_url(serve: Callable[..., str], demo_store: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[object]:
-    """Headless Chromium, one per test process; each test opens (and closes) its own pages."""
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Profile]:
+    """Headless Chromium on one profile per test process that reaches no host but 127.0.0.1
+    (the app must never need the network); each test opens (and closes) its own tabs."""
     need_browser()
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        b = launch_chromium(p)
+    with sync_playwright() as p, offline_profile(p, tmp_path_factory.mktemp("chromium")) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="session")
-def browser(chromium: object) -> object:
+def browser(chromium: Profile) -> Profile:
     """The same Chromium under pytest-playwright's fixture name (which also gives the tests that
     ask for it their ``[chromium]`` id)."""
     return chromium

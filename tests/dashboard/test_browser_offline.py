@@ -31,11 +31,11 @@ at least, on the demo store (whose banner takes ~150 px more than a real store's
 class Loaded:
     """One page as loaded, with what its load asked of other hosts and what it logged."""
 
-    def __init__(self, context, url: str) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, browser, url: str, viewport: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
         self.blocked: list[str] = []
         self.errors: list[str] = []
-        self.page = context.new_page()
-        self.page.route("**/*", self._route)
+        self.page = browser.new_page(viewport=viewport)
+        self.page.on("request", self._request)
         self.page.on("console", self._console)
         self.page.on("response", self._response)
         self.page.goto(url)
@@ -46,13 +46,11 @@ class Loaded:
         )
         self.page.wait_for_timeout(1500)  # plots draw (and would fetch) after the run ends
 
-    def _route(self, route) -> None:  # type: ignore[no-untyped-def]
-        url = route.request.url
-        if url.startswith(("data:", "blob:")) or urlsplit(url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
+    def _request(self, request) -> None:  # type: ignore[no-untyped-def]
+        # the profile refuses every other host (conftest); this records that one was asked
+        url = request.url
+        if not url.startswith(("data:", "blob:")) and urlsplit(url).hostname != "127.0.0.1":
             self.blocked.append(url)
-            route.abort()
 
     def _console(self, msg) -> None:  # type: ignore[no-untyped-def]
         if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
@@ -65,18 +63,23 @@ class Loaded:
 
 
 class Offline:
-    """One browser context at one width whose requests to any host but 127.0.0.1 are refused
-    and recorded, with the console's errors. Each URL is loaded once, in its own tab, and kept:
-    the tests of one width read the same loads (a load of a page is seconds of the suite)."""
+    """The pages at one width, each with the requests it asked of any host but 127.0.0.1 (which
+    the browser refuses) and the console's errors. Each URL is loaded once, in its own tab, and
+    kept: the tests of one width read the same loads (a load of a page is seconds of the suite)."""
 
     def __init__(self, browser, width: int, height: int) -> None:  # type: ignore[no-untyped-def]
-        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.browser = browser
+        self.viewport = {"width": width, "height": height}
         self.loaded: dict[str, Loaded] = {}
 
     def open(self, url: str) -> Loaded:
         if url not in self.loaded:
-            self.loaded[url] = Loaded(self.context, url)
+            self.loaded[url] = Loaded(self.browser, url, self.viewport)
         return self.loaded[url]
+
+    def close(self) -> None:
+        for load in self.loaded.values():
+            load.page.close()
 
     @staticmethod
     def shot(load: Loaded, name: str) -> None:
@@ -88,14 +91,14 @@ class Offline:
 def desktop(browser) -> Iterator[Offline]:  # type: ignore[no-untyped-def]
     view = Offline(browser, 1440, 1000)
     yield view
-    view.context.close()
+    view.close()
 
 
 @pytest.fixture(scope="module")
 def phone(browser) -> Iterator[Offline]:  # type: ignore[no-untyped-def]
     view = Offline(browser, *PHONE)
     yield view
-    view.context.close()
+    view.close()
 
 
 def _drawn(page, path: str) -> None:  # type: ignore[no-untyped-def]
@@ -256,3 +259,19 @@ def test_skill_movers_draw_with_their_noise_screen_and_download(
                '[data-testid="stMain"], [data-testid="stAppViewContainer"]')]
            .forEach(e => { if (e) e.scrollTop = 0; })"""
     )
+
+
+def test_the_browser_reaches_no_host_but_127_0_0_1(browser, app_url: str) -> None:
+    """Every browser test's profile refuses other hosts, by name or by address, and still
+    reaches the app (conftest's offline_profile)."""
+    page = browser.new_page()
+    try:
+        page.goto(f"{app_url}/_stcore/health")
+        reached = page.evaluate(
+            """urls => Promise.all(urls.map(u => fetch(u, {mode: 'no-cors'})
+                .then(() => 'reached', () => 'refused')))""",
+            ["http://example.com/", "http://93.184.215.14/", f"{app_url}/_stcore/health"],
+        )
+        assert reached == ["refused", "refused", "reached"]
+    finally:
+        page.close()
