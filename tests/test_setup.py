@@ -81,3 +81,22 @@ def test_a_bad_port_is_a_one_line_usage_error(value: str) -> None:
     result = _run(value)
     assert result.returncode == 2
     assert "PORT must be a number" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(
+    Path(sys.prefix).resolve() != (ROOT / ".venv").resolve(),
+    reason="runs in the Makefile's .venv (`make test`), whose install this pins",
+)
+def test_the_installed_packages_are_byte_compiled() -> None:
+    """`make` installs with --compile-bytecode: the Makefile exports PYTHONDONTWRITEBYTECODE, so
+    without .pyc files every process compiles pandas, Streamlit and Dask from source again
+    (seconds per refresh, server start and test process)."""
+    import importlib.util
+
+    import duckdb
+    import pandas
+    import streamlit
+
+    for module in (pandas, streamlit, duckdb):
+        cached = importlib.util.cache_from_source(module.__file__)
+        assert Path(cached).exists(), f"{module.__name__} has no {cached}"
