@@ -29,8 +29,11 @@ class Profile:
     def __init__(self, context: Any) -> None:
         self.context = context
 
-    def new_page(self, viewport: dict[str, int] | None = None, **_: object) -> Any:
-        """A new tab at ``viewport``'s size (downloads are always accepted in this profile)."""
+    def new_page(
+        self, viewport: dict[str, int] | None = None, accept_downloads: bool = True
+    ) -> Any:
+        """A new tab at ``viewport``'s size (this profile always accepts downloads)."""
+        assert accept_downloads, "the shared profile accepts downloads in every tab"
         page = self.context.new_page()
         if viewport:
             page.set_viewport_size(viewport)
