@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 """2: the marts (MARTS) are published beside the base tables. 3: postings keep the advertised
 pay as stated (salary_min_local, salary_max_local) and the rate used (usd_rate, rate_date).
 4: the ``series`` and ``series_labels`` tables, the series columns of ``sources`` and the
@@ -25,7 +25,10 @@ posting date, so the AI share and the Overview's counts read the cube (marts reb
 8: the ``posting_skill_counts`` cube (skill counts per month and filter cell) and
 posting_skill_facts.posting_key (an integer per posting for the per-posting joins).
 9: posting_counts.with_skills (postings that ask for at least one skill), so per-role skill
-frequencies read the two cubes (marts rebuilt)."""
+frequencies read the two cubes (marts rebuilt).
+10: the ``pay_values`` and ``pay_buckets`` marts (every pay amount sorted, and counted per
+filter cell and pay bucket), so exact pay quantiles read a few buckets instead of sorting every
+amount (marts rebuilt)."""
 
 SENIORITY_CODES: tuple[str, ...] = (
     "intern",
@@ -298,6 +301,24 @@ _FILTER_COLUMNS: tuple[Column, ...] = (
     _c("is_ai", "BOOLEAN", "postings.is_ai", False),
 )
 
+_PAY_CELL_COLUMNS: tuple[Column, ...] = (
+    _c("source", "VARCHAR", "salaries.source or postings.source", False),
+    _c("role", "VARCHAR", "salaries.role or postings.role", False),
+    _c("seniority", "VARCHAR", "salaries.seniority or postings.seniority", False),
+    _c("country_code", "VARCHAR", "salaries.country_code or postings.country_code"),
+    _c("region", "VARCHAR", "salaries.region or postings.region"),
+    _c("remote", "VARCHAR", "salaries.remote or postings.remote", False),
+    _c("company_size", "VARCHAR", "salaries.company_size (NULL for postings)."),
+    _c("year", "INTEGER", "salaries.year, or the year of postings.posted_date.", False),
+    _c("month", "DATE", "First day of the month of postings.posted_date (NULL for surveys)."),
+    _c(
+        "bucket",
+        "SMALLINT",
+        "floor(ln(salary_usd) × PAY_BUCKETS_PER_E): rises with the amount (etl/marts.py).",
+        False,
+    ),
+)
+
 MARTS: dict[str, tuple[Column, ...]] = {
     "posting_skill_facts": (
         _c("posting_id", "VARCHAR", "posting_skills.posting_id", False),
@@ -331,6 +352,16 @@ MARTS: dict[str, tuple[Column, ...]] = {
         _c("ai_by_skills", "BIGINT", "Postings in the cell with ai_basis 'skills'.", False),
         _c("first_date", "DATE", "Earliest posted_date in the cell.", False),
         _c("last_date", "DATE", "Latest posted_date in the cell.", False),
+    ),
+    "pay_values": (
+        _c("kind", "VARCHAR", "'survey' (salaries.salary_usd) or 'advertised' (postings).", False),
+        *_PAY_CELL_COLUMNS,
+        _c("salary_usd", "DOUBLE", "The pay amount (salaries or postings .salary_usd).", False),
+    ),
+    "pay_buckets": (
+        _c("kind", "VARCHAR", "pay_values.kind", False),
+        *_PAY_CELL_COLUMNS,
+        _c("n", "BIGINT", "Pay amounts in the cell and bucket.", False),
     ),
     "filter_values": (
         _c(

@@ -58,6 +58,39 @@ earliest and latest posting date of a selection are the min and max over its cel
 ``with_skills`` counts the postings with at least one posting_skills row (those that say what a
 role asks for: the denominators of per-role skill frequencies)."""
 
+PAY_BUCKETS_PER_E = 40
+"""Pay buckets per factor e of pay (each ~2.5% wide): ~120 buckets span $20k-$400k. Finer buckets
+make pay_buckets larger (more cells × buckets to sum), coarser ones make the exact quantile read
+more amounts of the bucket that holds it (dashboard/queries/pay.py)."""
+
+_BUCKET = f"""CAST(CASE WHEN salary_usd <= 0 THEN -32768
+                   WHEN isfinite(salary_usd) THEN floor(ln(salary_usd) * {PAY_BUCKETS_PER_E})
+                   ELSE 32767 END AS SMALLINT)"""
+
+PAY_VALUES = f"""
+SELECT 'survey' AS kind, source, role, seniority, country_code, region, remote, company_size,
+       year, CAST(NULL AS DATE) AS month, {_BUCKET} AS bucket, salary_usd
+FROM salaries WHERE salary_usd IS NOT NULL
+UNION ALL
+SELECT 'advertised', source, role, seniority, country_code, region, remote, NULL,
+       year(posted_date), CAST(date_trunc('month', posted_date) AS DATE), {_BUCKET}, salary_usd
+FROM postings WHERE salary_usd IS NOT NULL
+"""
+"""Every pay amount (survey records' and postings' that state pay) with the filter columns, stored
+sorted by kind and amount. ``bucket`` rises with the amount, so the rows of one bucket are a run of
+a few row groups that DuckDB's zone maps find without reading the rest: an exact quantile reads the
+one bucket that holds its rank (found in pay_buckets) instead of sorting every amount."""
+
+PAY_BUCKETS = """
+SELECT kind, source, role, seniority, country_code, region, remote, company_size, year, month,
+       bucket, CAST(count(*) AS BIGINT) AS n
+FROM pay_values
+GROUP BY ALL
+"""
+"""Pay amounts counted per filter cell and bucket: summed over a selection's cells they give, for
+each bucket, exactly how many of the selection's amounts it holds (so which bucket holds the k-th
+smallest). Exact for month filters (cells are whole months) and survey years."""
+
 _DIMENSIONS: tuple[tuple[str, str, str], ...] = (
     # (dimension, expression over posting_counts, expression over salaries)
     ("role", "role", "role"),
@@ -130,6 +163,8 @@ MART_SQL: dict[str, tuple[str, str]] = {
     "posting_skill_facts": (POSTING_SKILL_FACTS, "skill, posted_date"),
     "posting_skill_counts": (POSTING_SKILL_COUNTS, "skill, month"),  # reads posting_skill_facts
     "posting_counts": (POSTING_COUNTS, "month, role, source"),
+    "pay_values": (PAY_VALUES, "kind, salary_usd"),
+    "pay_buckets": (PAY_BUCKETS, "kind, bucket, role"),  # reads pay_values: keep it after
     "filter_values": (FILTER_VALUES, "dimension, value"),  # reads posting_counts: keep it after
     "series_monthly": (SERIES_MONTHLY, "source, series, variant, place_code, month"),
     "source_coverage": (SOURCE_COVERAGE, "source"),

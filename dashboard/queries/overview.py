@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.queries.filters import Filters
+from dashboard.queries.quantiles import pay_quantiles
 from dashboard.queries.store import cached, fetch, where
 
 
@@ -13,10 +14,9 @@ def headline(store: str, version: str, f: Filters) -> dict[str, object]:
     """Counts, medians and date ranges of the selection (one row, as a dict).
 
     Counts and posting dates come from the ``posting_counts`` cube (exact: sums, mins and maxes
-    of its cells); only the medians read rows.
+    of its cells); the medians are exact quantiles from the pay marts (quantiles.pay_quantiles).
     """
     cw, cp = where(f, "posting_counts")
-    pw, pp = where(f, "postings")
     sw, sp = where(f, "salaries")
     df = fetch(
         store,
@@ -28,14 +28,15 @@ def headline(store: str, version: str, f: Filters) -> dict[str, object]:
                               AS ai_postings,
                           min(first_date) AS first_posted, max(last_date) AS last_posted
                    FROM posting_counts {cw}),
-             m AS (SELECT median(salary_usd) AS median_advertised FROM postings {pw}),
-             p AS (SELECT c.postings, c.postings_with_pay, m.median_advertised, c.ai_postings,
-                          c.first_posted, c.last_posted FROM c, m),
-             s AS (SELECT count(*) AS salaries, median(salary_usd) AS median_survey,
-                          min(year) AS first_year, max(year) AS last_year
+             s AS (SELECT count(*) AS salaries, min(year) AS first_year, max(year) AS last_year
                    FROM salaries {sw})
-        SELECT * FROM p, s
+        SELECT c.postings, c.postings_with_pay, c.ai_postings, c.first_posted, c.last_posted,
+               s.salaries, s.first_year, s.last_year
+        FROM c, s
         """,
-        cp + pp + sp,
+        cp + sp,
     )
-    return {k: (None if pd.isna(v) else v) for k, v in df.iloc[0].to_dict().items()}
+    out = df.iloc[0].to_dict()
+    for kind in ("advertised", "survey"):
+        out[f"median_{kind}"] = pay_quantiles(store, version, f, kind, (), (0.5,))[0.5].iloc[0]
+    return {k: (None if pd.isna(v) else v) for k, v in out.items()}

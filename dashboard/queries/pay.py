@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dashboard.queries import quantiles
 from dashboard.queries.filters import Filters
 from dashboard.queries.store import cached, check, fetch, fetch_arrays, where
 from dashboard.stats import premium
@@ -20,41 +21,24 @@ SALARY_DIMS = ("role", "seniority", "remote", "region", "country_code", "year", 
 SALARY_KINDS = ("survey", "advertised")
 
 
+QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
+
+
 @cached
 def salary_quantiles(
     store: str, version: str, f: Filters, kind: str, by: tuple[str, ...] = ()
 ) -> pd.DataFrame:
     """n, p10, p25, p50, p75, p90 of annual USD pay, grouped by ``by`` columns.
 
-    kind 'survey' reads salaries.salary_usd; 'advertised' reads postings.salary_usd (postings that
-    state pay). For advertised pay, 'year' is the posting year.
+    kind 'survey' reads salary records' pay; 'advertised' postings that state pay. For advertised
+    pay, 'year' is the posting year. Exactly DuckDB's quantile_cont of the amounts, read from the
+    pay marts (dashboard/queries/quantiles.py).
     """
     check(kind, SALARY_KINDS, "salary kind")
     for col in by:
         check(col, SALARY_DIMS, "grouping")
-    if kind == "survey":
-        w, p = where(f, "salaries")
-        source = f"SELECT * FROM salaries {w}"
-    else:
-        w, p = where(f, "postings")
-        w = (w + " AND " if w else "WHERE ") + "salary_usd IS NOT NULL"
-        source = f"SELECT *, year(posted_date) AS year FROM postings {w}"
-    keys = ", ".join(by)
-    select = f"{keys}, " if by else ""
-    group = f"GROUP BY {keys}" if by else ""
-    order = f"ORDER BY {keys}" if by else ""
-    return fetch(
-        store,
-        version,
-        f"""
-        SELECT {select} n, q[1] AS p10, q[2] AS p25, q[3] AS p50, q[4] AS p75, q[5] AS p90
-        FROM (SELECT {select} count(*) AS n,
-                     quantile_cont(salary_usd, [0.1, 0.25, 0.5, 0.75, 0.9]) AS q
-              FROM ({source}) AS src {group}) AS g
-        {order}
-        """,
-        p,
-    )
+    got = quantiles.pay_quantiles(store, version, f, kind, by, QUANTILES)
+    return got.rename(columns={q: f"p{round(q * 100)}" for q in QUANTILES})
 
 
 @cached
