@@ -100,10 +100,19 @@ def _premium_tables(
         w += " AND list_contains(?::VARCHAR[], role)"
         p = [*p, groups]
         group_sql, group_p = "list_position(?::VARCHAR[], role) - 1", [groups]
-    cols = f"posting_id, {group_sql} AS g, {_LEVEL_SQL} AS lv, salary_usd"
-    cte = f"p AS (SELECT {cols} FROM postings {w})"
-    cte_p = [*group_p, _LEVELS, *p]
-    everyone = fetch_arrays(store, version, f"WITH {cte} SELECT g, lv, salary_usd FROM p", cte_p)
+    # everyone's pay from pay_values: the same rows as postings {w}, stored sorted by amount, so
+    # premium.Strata needs no sort
+    pw, pp = quantiles.pay_where(f, "advertised")
+    pw += " AND salary_usd > 0 AND isfinite(salary_usd)"
+    if roles is not None:
+        pw += " AND list_contains(?::VARCHAR[], role)"
+        pp = [*pp, groups]
+    everyone = fetch_arrays(
+        store,
+        version,
+        f"SELECT {group_sql} AS g, {_LEVEL_SQL} AS lv, salary_usd FROM pay_values {pw}",
+        [*group_p, _LEVELS, *pp],
+    )
     # the (posting, chosen skill) rows: posting_skill_facts carries the postings' columns, so
     # the same WHERE applies to it directly, with no join back to postings
     with_skill = fetch_arrays(

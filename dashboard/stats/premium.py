@@ -171,7 +171,8 @@ class Strata:
 
     @classmethod
     def of(cls, pay: np.ndarray, codes: np.ndarray, names: Sequence[str]) -> Strata:
-        """From pay and integer level ``codes`` into ``names`` (one sort per level)."""
+        """From pay and integer level ``codes`` into ``names`` (one sort per level; none when the
+        pay comes sorted, as the query layer reads it from pay_values)."""
         p = np.asarray(pay, dtype="float64")
         c = np.asarray(codes)
         ok = np.isfinite(p) & (p > 0)
@@ -180,6 +181,9 @@ class Strata:
         counts = np.bincount(c, minlength=len(names)) if len(c) else np.zeros(len(names), int)
         ends = np.cumsum(counts)
         present = [i for i in range(len(names)) if counts[i]]
+        if len(p) > 1 and (p[1:] >= p[:-1]).all():  # already sorted: grouping keeps it sorted
+            grouped = p[np.argsort(c.astype(np.int16), kind="stable")]
+            return cls(p, {names[i]: grouped[ends[i] - counts[i] : ends[i]] for i in present})
         if len(present) == 1:
             one = np.sort(p)
             return cls(one, {names[present[0]]: one})

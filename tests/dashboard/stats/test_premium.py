@@ -12,6 +12,7 @@ from dashboard.stats.honesty import Thresholds
 from dashboard.stats.premium import (
     ALL_ROLES,
     Sample,
+    Strata,
     adjusted_premium,
     bootstrap_medians,
     describe,
@@ -20,6 +21,7 @@ from dashboard.stats.premium import (
     raw_premium,
     seed_for,
 )
+from etl.contract import SENIORITY_CODES
 
 T = Thresholds(min_n_median=30, min_n_percentile=100, min_n_premium=30)
 
@@ -280,3 +282,20 @@ def test_the_table_gives_the_masked_computation_draw_for_draw() -> None:
         pay, has, level, seed_for("MLE", "SQL")
     )
     assert got["levels"] == "entry, mid, senior" and got["median_without"] == np.median(pay[~has])
+
+
+@pytest.mark.parametrize("levels", [("mid",), ("entry", "mid", "senior", "unknown")])
+def test_strata_of_sorted_pay_equal_strata_of_the_same_pay_shuffled(levels: tuple) -> None:
+    rng = np.random.default_rng(3)
+    names = list(SENIORITY_CODES)
+    pay = np.sort(np.round(rng.lognormal(11.5, 0.4, 5000), -2))  # ties, as pay_values gives
+    pay[:3] = [0.0, np.nan, np.inf]  # not pay: left out either way
+    codes = rng.choice([names.index(x) for x in levels], len(pay))
+    shuffled = rng.permutation(len(pay))
+    fast = Strata.of(pay[3:], codes[3:], names)
+    slow = Strata.of(pay[shuffled], codes[shuffled], names)
+    np.testing.assert_array_equal(fast.pay, slow.pay)
+    assert fast.levels.keys() == slow.levels.keys()
+    for level in levels:
+        np.testing.assert_array_equal(fast.levels[level], slow.levels[level])
+        assert (np.diff(fast.levels[level]) >= 0).all()
