@@ -1,11 +1,12 @@
 """Exact pay quantiles from the pay marts equal DuckDB's quantile_cont over the base tables.
 
 quantiles.pay_quantiles finds each needed rank's bucket in ``pay_buckets`` and reads only that
-bucket's amounts from ``pay_values`` (small selections: quantile_cont over pay_values). These tests compare it, value for value (==, not approximately), with
-the query it replaced (quantile_cont over salaries / postings with the same filters) on a store
-built to trip it: ties, amounts exactly on and one float either side of bucket edges, groups of
-one and two amounts, NULL countries and regions, empty selections, month and year filters, every
-grouping the pages use.
+bucket's amounts from ``pay_values`` (small selections: quantile_cont over pay_values). These
+tests compare both paths, value for value (==, not approximately), with the query they replaced
+(quantile_cont over salaries / postings with the same filters) on a store built to trip them:
+ties, amounts exactly on and one float either side of bucket edges, a group of one amount, NULL
+countries and regions, empty selections, month and year filters, every grouping the pages use;
+and on the real store.
 """
 
 from __future__ import annotations
