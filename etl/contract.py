@@ -302,12 +302,11 @@ _FILTER_COLUMNS: tuple[Column, ...] = (
 )
 
 _PAY_CELL_COLUMNS: tuple[Column, ...] = (
-    _c("source", "VARCHAR", "salaries.source or postings.source", False),
-    _c("role", "VARCHAR", "salaries.role or postings.role", False),
-    _c("seniority", "VARCHAR", "salaries.seniority or postings.seniority", False),
-    _c("country_code", "VARCHAR", "salaries.country_code or postings.country_code"),
-    _c("region", "VARCHAR", "salaries.region or postings.region"),
-    _c("remote", "VARCHAR", "salaries.remote or postings.remote", False),
+    *(  # the filter columns both pay tables share, nullable as in postings
+        _c(c.name, c.sql_type, f"salaries.{c.name} or postings.{c.name}", c.nullable)
+        for c in _FILTER_COLUMNS
+        if c.name in ("source", "role", "seniority", "country_code", "region", "remote")
+    ),
     _c("company_size", "VARCHAR", "salaries.company_size (NULL for postings)."),
     _c("year", "INTEGER", "salaries.year, or the year of postings.posted_date.", False),
     _c("month", "DATE", "First day of the month of postings.posted_date (NULL for surveys)."),

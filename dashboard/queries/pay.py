@@ -93,20 +93,18 @@ def _premium_tables(
     """
     skill_list = list(dict.fromkeys(skills))
     groups = [premium.ALL_ROLES] if roles is None else list(dict.fromkeys(roles))
-    w, p = where(f, "postings")
-    w = (w + " AND " if w else "WHERE ") + "salary_usd > 0 AND isfinite(salary_usd)"
+    # postings with pay (and of the chosen roles), on postings' and on pay_values' columns
+    cond, cond_p = " AND salary_usd > 0 AND isfinite(salary_usd)", []
     group_sql, group_p = "0", []
     if roles is not None:
-        w += " AND list_contains(?::VARCHAR[], role)"
-        p = [*p, groups]
+        cond, cond_p = cond + " AND list_contains(?::VARCHAR[], role)", [groups]
         group_sql, group_p = "list_position(?::VARCHAR[], role) - 1", [groups]
+    w, p = where(f, "postings")
+    w, p = (w or "WHERE TRUE") + cond, [*p, *cond_p]
     # everyone's pay from pay_values: the same rows as postings {w}, stored sorted by amount, so
     # premium.Strata needs no sort
     pw, pp = quantiles.pay_where(f, "advertised")
-    pw += " AND salary_usd > 0 AND isfinite(salary_usd)"
-    if roles is not None:
-        pw += " AND list_contains(?::VARCHAR[], role)"
-        pp = [*pp, groups]
+    pw, pp = pw + cond, [*pp, *cond_p]
     everyone = fetch_arrays(
         store,
         version,
