@@ -268,11 +268,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--combos", type=int, default=20)
     ap.add_argument("--seed", type=int, default=6)
     ap.add_argument("--budget", type=float, default=180.0, help="seconds per page at most")
+    ap.add_argument("--pages", nargs="*", default=None, help="only these pages (e.g. data salary)")
     args = ap.parse_args(argv)
     import logging
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     pages = record_pages(args.store)
+    if args.pages:
+        pages = {p: calls for p, calls in pages.items() if p in args.pages}
     out = time_pages(args.store, pages, args.combos, args.seed, args.budget)
     out["recorded"] = {p: [c.name for c in calls] for p, calls in pages.items()}
     print(json.dumps(out))

@@ -52,9 +52,20 @@ def sql_string(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _insert_sql(name: str) -> str:
-    casts = ", ".join(f'CAST("{c.name}" AS {c.sql_type})' for c in TABLES[name])
-    return f'INSERT INTO "{name}" SELECT {casts} FROM incoming'
+STORED_ORDER: dict[str, str] = {"postings": "posted_date"}
+"""The order base tables' rows are stored in, where a page reads a range of it: DuckDB keeps
+each row group's min and max (zone maps), so the Data page's newest postings skip every older
+row group instead of scanning all postings (1M benchmark store: the preview's query 35 → 8 ms)."""
+
+
+def stored_order(name: str) -> str:
+    """`` ORDER BY ...`` for an INSERT of table ``name`` (STORED_ORDER), or ``""``."""
+    return f" ORDER BY {STORED_ORDER[name]}" if name in STORED_ORDER else ""
+
+
+def _insert_sql(name: str, source: str = "incoming") -> str:
+    casts = ", ".join(f'CAST("{c.name}" AS {c.sql_type}) AS "{c.name}"' for c in TABLES[name])
+    return f'INSERT INTO "{name}" SELECT {casts} FROM {source}{stored_order(name)}'
 
 
 def sweep_orphans(out: Path) -> list[Path]:
@@ -158,9 +169,7 @@ def republish(out: Path) -> Path:
         picks = ", ".join(
             f'NULL AS "{c.name}"' if c.name in missing else f'"{c.name}"' for c in TABLES[name]
         )
-        con.execute(
-            _insert_sql(name).replace("FROM incoming", f'FROM (SELECT {picks} FROM old."{name}")')
-        )
+        con.execute(_insert_sql(name, f'(SELECT {picks} FROM old."{name}")'))
 
     def attach(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"ATTACH {sql_string(out)} AS old (READ_ONLY)")
