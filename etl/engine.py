@@ -70,6 +70,13 @@ FACT_COLUMNS = ("source_row", "source_id", "location", "country")
 SCHEDULER_ENV = "AIJOBS_DASK_SCHEDULER"
 PART = "part-{:06d}.parquet"
 ROW, KEYS = "_row", "_keys"  # the source row of a kept posting; the de-duplication keys part
+SPILL = "_spill"  # DuckDB's temporary files while the duplicates are settled
+SETTLE_MEMORY = "512MB"
+"""DuckDB's memory cap while the duplicates across chunks are settled (a GROUP BY over every
+posting's key, in the refresh's parent process); past it DuckDB spills to the source's work
+folder. Uncapped, its hash table grew with the source and set the refresh's peak RSS (measured on
+10M synthetic keys: 466 MB at 1M keys, 2,933 MB at 10M; capped at 512MB, 668 MB at 10M in the same
+time, 8.5 vs 9.4 s)."""
 
 
 def worker_count() -> int:
@@ -465,6 +472,8 @@ def _settle_duplicates(result: SourceParts, chunks: dict[int, object], source: s
     if len(files) > 1:
         con = duckdb.connect()
         try:
+            con.execute(f"SET memory_limit = '{SETTLE_MEMORY}'")
+            con.execute("SET temp_directory = ?", [str(result.folder / SPILL)])
             found = con.execute(
                 """
                 WITH k AS (SELECT * FROM read_parquet(?)),
@@ -480,6 +489,7 @@ def _settle_duplicates(result: SourceParts, chunks: dict[int, object], source: s
         for number, rows in found.groupby("chunk", sort=True):
             _fix_chunk(result, int(number), chunks[int(number)], rows, source)
     shutil.rmtree(result.folder / KEYS, ignore_errors=True)
+    shutil.rmtree(result.folder / SPILL, ignore_errors=True)
 
 
 def _read_part(result: SourceParts, table: str, number: int) -> pd.DataFrame | None:

@@ -82,6 +82,36 @@ def test_duplicates_spanning_chunks_are_rejected_as_in_the_whole_frame(tmp_path,
     assert any("2 duplicate postings dropped" in n for n in result.notes)
 
 
+def test_settling_duplicates_caps_duckdbs_memory_and_leaves_no_spill(tmp_path, monkeypatch):
+    """Uncapped, the GROUP BY over every key set the refresh's peak RSS (2.9 GB at 10M)."""
+    import etl.engine as engine_module
+
+    statements: list[str] = []
+    connect = engine_module.duckdb.connect
+
+    class Recording:
+        def __init__(self, con) -> None:
+            self._con = con
+
+        def execute(self, sql, *args):
+            statements.append(sql)
+            return self._con.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self._con, name)
+
+    monkeypatch.setattr(
+        engine_module.duckdb, "connect", lambda *a, **k: Recording(connect(*a, **k))
+    )
+    rows = [posting(i) for i in range(6)]
+    rows[4] = posting(1)
+    raw = pd.DataFrame(rows)
+    result = chunked(raw, POSTINGS, tmp_path, monkeypatch, rows=2)
+    assert_same(result, single(raw, POSTINGS), "postings")
+    assert f"SET memory_limit = '{engine_module.SETTLE_MEMORY}'" in statements
+    assert not list(tmp_path.rglob(engine_module.SPILL))
+
+
 def test_a_source_id_repeated_in_a_later_chunk_is_a_duplicate(tmp_path, monkeypatch):
     rows = [posting(i, id=str(i)) for i in range(6)]
     rows[4] = posting(9, id="0")
