@@ -84,9 +84,11 @@ def test_skill_facts_carry_the_postings_filter_columns(tiny: Path) -> None:
     assert len(_sql(tiny, "SELECT * FROM posting_skill_facts")) == len(SKILLS)
 
 
-def test_skill_facts_are_stored_by_skill_then_date(tiny: Path) -> None:
-    got = _sql(tiny, "SELECT skill, posted_date FROM posting_skill_facts")
-    assert got.equals(got.sort_values(["skill", "posted_date"]).reset_index(drop=True))
+def test_skill_facts_are_stored_by_skill_then_pay(tiny: Path) -> None:
+    """The premiums read each skill's pay in this order and skip their sorts."""
+    got = _sql(tiny, "SELECT skill, salary_usd FROM posting_skill_facts")
+    assert got["salary_usd"].notna().any() and got["salary_usd"].isna().any()
+    assert got.equals(got.sort_values(["skill", "salary_usd"]).reset_index(drop=True))
 
 
 def test_skill_rows_of_a_missing_posting_are_left_out(tmp_path: Path) -> None:

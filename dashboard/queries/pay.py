@@ -112,7 +112,8 @@ def _premium_tables(
         [*group_p, _LEVELS, *pp],
     )
     # the (posting, chosen skill) rows: posting_skill_facts carries the postings' columns, so
-    # the same WHERE applies to it directly, with no join back to postings
+    # the same WHERE applies to it directly, with no join back to postings; it is stored sorted by
+    # skill and pay, so each skill's pay arrives sorted too (Strata.of checks, and sorts if not)
     with_skill = fetch_arrays(
         store,
         version,
