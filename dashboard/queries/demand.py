@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.queries.filters import Filters
+from dashboard.queries.quantiles import pay_where
 from dashboard.queries.store import cached, check, fetch, where
 
 POSTING_DIMS = (
@@ -77,12 +78,14 @@ def postings_by_country(store: str, version: str, f: Filters) -> pd.DataFrame:
 
 @cached
 def salary_records_by_year(store: str, version: str, f: Filters) -> pd.DataFrame:
-    """year, n of salary-survey records (a separate series from postings)."""
-    w, p = where(f, "salaries")
+    """year, n of salary-survey records (a separate series from postings), counted in
+    pay_buckets (see quantiles.pay_where)."""
+    w, p = pay_where(f, "survey")
     return fetch(
         store,
         version,
-        f"SELECT year, count(*) AS n FROM salaries {w} GROUP BY year ORDER BY year",
+        f"SELECT year, CAST(sum(n) AS BIGINT) AS n FROM pay_buckets {w} "
+        "GROUP BY year ORDER BY year",
         p,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.queries.filters import Filters
-from dashboard.queries.quantiles import pay_quantiles
+from dashboard.queries.quantiles import pay_quantiles, pay_where
 from dashboard.queries.store import cached, fetch, where
 
 
@@ -17,7 +17,7 @@ def headline(store: str, version: str, f: Filters) -> dict[str, object]:
     of its cells); the medians are exact quantiles from the pay marts (quantiles.pay_quantiles).
     """
     cw, cp = where(f, "posting_counts")
-    sw, sp = where(f, "salaries")
+    sw, sp = pay_where(f, "survey")  # salary records, counted in pay_buckets
     df = fetch(
         store,
         version,
@@ -28,8 +28,9 @@ def headline(store: str, version: str, f: Filters) -> dict[str, object]:
                               AS ai_postings,
                           min(first_date) AS first_posted, max(last_date) AS last_posted
                    FROM posting_counts {cw}),
-             s AS (SELECT count(*) AS salaries, min(year) AS first_year, max(year) AS last_year
-                   FROM salaries {sw})
+             s AS (SELECT CAST(coalesce(sum(n), 0) AS BIGINT) AS salaries,
+                          min(year) AS first_year, max(year) AS last_year
+                   FROM pay_buckets {sw})
         SELECT c.postings, c.postings_with_pay, c.ai_postings, c.first_posted, c.last_posted,
                s.salaries, s.first_year, s.last_year
         FROM c, s

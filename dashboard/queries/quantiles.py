@@ -35,7 +35,11 @@ costs less than the two passes' fixed ~20 ms (measured on the 1M benchmark store
 
 
 def pay_where(f: Filters, kind: str) -> tuple[str, Params]:
-    """WHERE clause and parameters of ``f`` over pay_values / pay_buckets rows of one kind."""
+    """WHERE clause and parameters of ``f`` over pay_values / pay_buckets rows of one kind.
+
+    Of kind 'survey' it selects exactly the salary records ``where(f, "salaries")`` selects (every
+    record with an amount is one pay_values row with the same filter columns), so record counts
+    are sums of pay_buckets.n: ~58k cells instead of 1M records at 1M, ~17× less to scan."""
     w, p = where(f, "pay_values")  # the list filters (no time: the kind decides which)
     clauses, params = ["kind = ?"], [kind, *p]
     if w:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.queries.filters import Filters
+from dashboard.queries.quantiles import pay_where
 from dashboard.queries.store import Params, cached, check, fetch, where
 from dashboard.stats.export import to_csv_bytes
 from dashboard.stats.provenance import Provenance, from_counts, from_rows
@@ -95,11 +96,11 @@ def provenance(
             "SELECT source, min(month) AS first, max(month) AS last, "
             f"CAST(sum({col}) AS BIGINT) AS n FROM posting_counts {w} GROUP BY source"
         )
-    else:
-        w, p = where(f, "salaries")
+    else:  # pay records, counted in pay_buckets (see quantiles.pay_where)
+        w, p = pay_where(f, "survey")
         sql = (
             "SELECT source, make_date(min(year), 1, 1) AS first, make_date(max(year), 1, 1) AS "
-            f"last, count(*) AS n FROM salaries {w} GROUP BY source"
+            f"last, CAST(sum(n) AS BIGINT) AS n FROM pay_buckets {w} GROUP BY source"
         )
     counts = fetch(store, version, sql, p)
     names = source_names(store, version)
@@ -157,15 +158,16 @@ def role_coverage(
     """(role, n, share) over postings + salary records, and the top titles mapped to Other."""
     pw, pp = where(f, "postings")
     cw, cp = where(f, "posting_counts")
-    sw, sp = where(f, "salaries")
+    bw, bp = pay_where(f, "survey")
     roles = fetch(
         store,
         version,
         f"SELECT role, CAST(sum(n) AS BIGINT) AS n, sum(n) / sum(sum(n)) OVER () AS share FROM ("
         f"SELECT role, sum(postings) AS n FROM posting_counts {cw} GROUP BY role UNION ALL "
-        f"SELECT role, count(*) FROM salaries {sw} GROUP BY role) GROUP BY role ORDER BY n DESC",
-        cp + sp,
+        f"SELECT role, sum(n) FROM pay_buckets {bw} GROUP BY role) GROUP BY role ORDER BY n DESC",
+        cp + bp,
     )
+    sw, sp = where(f, "salaries")
     pw = (pw + " AND " if pw else "WHERE ") + "role = 'Other'"
     sw = (sw + " AND " if sw else "WHERE ") + "role = 'Other'"
     union = f"SELECT title FROM postings {pw} UNION ALL SELECT title FROM salaries {sw}"
@@ -192,8 +194,8 @@ def _newest(
         sql = f"SELECT month AS k, sum(postings) AS n FROM posting_counts {w} GROUP BY k"
         col = "posted_date"
     else:
-        w, p = where(f, table)
-        sql, col = f"SELECT year AS k, count(*) AS n FROM salaries {w} GROUP BY k", "year"
+        w, p = pay_where(f, "survey")  # the same records, counted in pay_buckets
+        sql, col = f"SELECT year AS k, sum(n) AS n FROM pay_buckets {w} GROUP BY k", "year"
     by = fetch(store, version, sql, p).sort_values("k", ascending=False)
     w, p = where(f, table)
     enough = by[by["n"].cumsum() >= limit]

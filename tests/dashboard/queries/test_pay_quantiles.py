@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from tiny_stores import postings_full
 
-from dashboard.queries import overview, pay, quantiles
+from dashboard.queries import demand, overview, pay, quantiles, sources
 from dashboard.queries.filters import Filters
 from dashboard.queries.store import where
 from etl.marts import PAY_BUCKETS_PER_E
@@ -273,3 +273,64 @@ def test_the_real_store_quantiles_equal_quantile_cont(real_store: Path) -> None:
                     by,
                     qs,
                 )
+
+
+def _base(path: str, sql: str, params: list) -> pd.DataFrame:
+    con = duckdb.connect(path, read_only=True)
+    try:
+        return con.execute(sql, params).df()
+    finally:
+        con.close()
+
+
+def _assert_record_counts(store: tuple[str, str], f: Filters) -> int:
+    """Records per year, per source (provenance), per role (role coverage), the headline's count
+    and years, and the Data page's total, all sums of pay_buckets, against count(*) over
+    salaries with the same filters (records without an amount never counted); returns n."""
+    w, p = where(f, "salaries")
+    by_year = _base(store[0], f"SELECT year, count(*) AS n FROM salaries {w} GROUP BY year "
+                    "ORDER BY year", p)  # fmt: skip
+    got = demand.salary_records_by_year.__wrapped__(*store, f)
+    assert got["year"].tolist() == by_year["year"].tolist()
+    assert got["n"].tolist() == by_year["n"].tolist()
+    prov = sources.provenance.__wrapped__(*store, f, "salaries")
+    assert prov.n == int(by_year["n"].sum())
+    if len(by_year):
+        assert (prov.first.year, prov.last.year) == (by_year["year"].min(), by_year["year"].max())
+    want_sources = _base(store[0], f"SELECT DISTINCT source FROM salaries {w}", p)["source"]
+    names = sources.source_names.__wrapped__(*store)
+    assert set(prov.sources) == {names.get(x) or x for x in want_sources}
+    head = overview.headline.__wrapped__(*store, f)
+    assert head["salaries"] == prov.n
+    assert head["first_year"] == (by_year["year"].min() if len(by_year) else None)
+    assert sources.preview_rows.__wrapped__(*store, f, "salaries")[1] == prov.n
+    roles, _ = sources.role_coverage.__wrapped__(*store, f)
+    cw, cp = where(f, "postings")
+    want = _base(
+        store[0],
+        f"SELECT role, count(*) AS n FROM (SELECT role FROM postings {cw} UNION ALL "
+        f"SELECT role FROM salaries {w}) GROUP BY role",
+        cp + p,
+    )
+    assert dict(zip(roles["role"], roles["n"], strict=True)) == dict(
+        zip(want["role"], want["n"], strict=True)
+    )
+    return prov.n
+
+
+def test_salary_record_counts_from_pay_buckets_equal_counts_over_salaries(
+    store: tuple[str, str],
+) -> None:
+    rng = np.random.default_rng(5)
+    filters = [Filters(), Filters(years=(2030, 2031)), *(_random_filters(rng) for _ in range(40))]
+    assert sum(_assert_record_counts(store, f) > 0 for f in filters) > 20  # most select some
+
+
+def test_the_real_store_salary_record_counts_equal_counts_over_salaries(real_store: Path) -> None:
+    s = (str(real_store), store_version(real_store))
+    for f in (
+        Filters(),
+        Filters(regions=("Europe",)),
+        Filters(seniority=("senior",), years=(2023, 2024)),
+    ):
+        assert _assert_record_counts(s, f) > 0
