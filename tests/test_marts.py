@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from tiny_stores import SALARIES, SKILLS, postings_full
+from tiny_stores import SALARIES, SKILLS, postings_full, read_sql
 
 from dashboard import queries
 from dashboard.queries import sources
@@ -37,14 +37,6 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _sql(path: Path, sql: str, params: list | None = None) -> pd.DataFrame:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql, params or []).df()
-    finally:
-        con.close()
-
-
 def _old_store(tmp_path: Path) -> Path:
     """A store as the previous schema published it: base tables only, schema_version 1."""
     out = tmp_path / "jobs.duckdb"
@@ -60,7 +52,7 @@ def _old_store(tmp_path: Path) -> Path:
 # ------------------------------------------------------------------------------ the marts
 def test_every_mart_has_the_contract_columns_types_and_nullability(tiny: Path) -> None:
     for name, cols in MARTS.items():
-        got = _sql(tiny, f"DESCRIBE {name}")
+        got = read_sql(tiny, f"DESCRIBE {name}")
         assert got["column_name"].tolist() == [c.name for c in cols], name
         assert got["column_type"].tolist() == [c.sql_type for c in cols], name
         assert got["null"].tolist() == ["YES" if c.nullable else "NO" for c in cols], name
@@ -71,7 +63,7 @@ def test_marts_are_not_base_tables_of_the_contract() -> None:
 
 
 def test_skill_facts_carry_the_postings_filter_columns(tiny: Path) -> None:
-    got = _sql(tiny, "SELECT * FROM posting_skill_facts WHERE posting_id = 'p5'")
+    got = read_sql(tiny, "SELECT * FROM posting_skill_facts WHERE posting_id = 'p5'")
     assert sorted(got["skill"]) == ["PyTorch", "Python"]
     row = got.iloc[0]
     assert (row["role"], row["seniority"], row["remote"], row["salary_usd"]) == (
@@ -81,12 +73,12 @@ def test_skill_facts_carry_the_postings_filter_columns(tiny: Path) -> None:
         230e3,
     )
     assert pd.isna(row["country_code"]) and pd.isna(row["region"])  # unknown stays NULL
-    assert len(_sql(tiny, "SELECT * FROM posting_skill_facts")) == len(SKILLS)
+    assert len(read_sql(tiny, "SELECT * FROM posting_skill_facts")) == len(SKILLS)
 
 
 def test_skill_facts_are_stored_by_skill_then_pay(tiny: Path) -> None:
     """The premiums read each skill's pay in this order and skip their sorts."""
-    got = _sql(tiny, "SELECT skill, salary_usd FROM posting_skill_facts")
+    got = read_sql(tiny, "SELECT skill, salary_usd FROM posting_skill_facts")
     assert got["salary_usd"].notna().any() and got["salary_usd"].isna().any()
     assert got.equals(got.sort_values(["skill", "salary_usd"]).reset_index(drop=True))
 
@@ -96,12 +88,12 @@ def test_skill_rows_of_a_missing_posting_are_left_out(tmp_path: Path) -> None:
         [SKILLS, pd.DataFrame([("gone", "SQL", "Languages")], columns=SKILLS.columns)]
     )
     publish({"postings": postings_full(), "posting_skills": orphan}, tmp_path / "s.duckdb")
-    got = _sql(tmp_path / "s.duckdb", "SELECT count(*) AS n FROM posting_skill_facts")
+    got = read_sql(tmp_path / "s.duckdb", "SELECT count(*) AS n FROM posting_skill_facts")
     assert got["n"].iloc[0] == len(SKILLS)
 
 
 def test_posting_counts_add_up_to_postings_per_month_with_pay_counted(tiny: Path) -> None:
-    got = _sql(
+    got = read_sql(
         tiny,
         "SELECT month, sum(postings) AS n, sum(with_pay) AS paid FROM posting_counts "
         "GROUP BY month ORDER BY month",
@@ -114,7 +106,7 @@ def test_posting_counts_add_up_to_postings_per_month_with_pay_counted(tiny: Path
 
 
 def test_filter_values_count_postings_and_salary_records(tiny: Path) -> None:
-    got = _sql(tiny, "SELECT * FROM filter_values").set_index(["dimension", "value"])
+    got = read_sql(tiny, "SELECT * FROM filter_values").set_index(["dimension", "value"])
     assert tuple(got.loc[("role", MLE)]) == (4, 4)
     assert tuple(got.loc[("country", "NA")]) == (1, 1)  # Namibia's code is a value, not NULL
     assert tuple(got.loc[("country_region", "NA|Africa")]) == (1, 1)
@@ -126,7 +118,7 @@ def test_filter_values_count_postings_and_salary_records(tiny: Path) -> None:
 
 def test_an_empty_store_has_empty_marts(empty_store: Path) -> None:
     for name in MART_NAMES:
-        assert _sql(empty_store, f"SELECT count(*) AS n FROM {name}")["n"].iloc[0] == 0
+        assert read_sql(empty_store, f"SELECT count(*) AS n FROM {name}")["n"].iloc[0] == 0
     assert queries.store.filter_options(str(empty_store), version_of(empty_store)).roles == ()
 
 
@@ -205,8 +197,6 @@ def test_preview_rows_reject_an_unknown_table(tiny: Path) -> None:
 
 
 # ------------------------------------------------------------------------------ equivalence
-def _base(path: Path, sql: str, params: list) -> pd.DataFrame:
-    return _sql(path, sql, params)
 
 
 def _reference(path: Path, name: str, f: Filters, arg: object) -> pd.DataFrame:
@@ -221,27 +211,27 @@ def _reference(path: Path, name: str, f: Filters, arg: object) -> pd.DataFrame:
                   t AS (SELECT month, sum(n) AS total FROM m GROUP BY month)
                   SELECT m.month, m.role, m.n, m.n / t.total AS share
                   FROM m JOIN t USING (month) {role_w}"""
-        return _base(path, sql, p2 + ([list(f.roles)] if f.roles else []))
+        return read_sql(path, sql, p2 + ([list(f.roles)] if f.roles else []))
     if name == "postings_by":
         sql = (
             f"SELECT {arg} AS value, count(*) AS n, count(*) / sum(count(*)) OVER () AS share "
             f"FROM postings {w} GROUP BY {arg}"
         )
-        return _base(path, sql, p)
+        return read_sql(path, sql, p)
     if name == "postings_by_country":
         w2 = (w + " AND " if w else "WHERE ") + "country_code IS NOT NULL"
         sql = (
             "SELECT country_code, any_value(region) AS region, count(*) AS n, "
             f"count(*) / sum(count(*)) OVER () AS share FROM postings {w2} GROUP BY country_code"
         )
-        return _base(path, sql, p)
+        return read_sql(path, sql, p)
     if name == "top_skills":
         sql = f"""WITH {pc}, total AS (SELECT count(*) AS t FROM p)
                   SELECT s.skill, any_value(s.category) AS category, count(*) AS n,
                   count(*) / any_value(total.t) AS share
                   FROM posting_skills s JOIN p USING (posting_id), total
                   GROUP BY s.skill ORDER BY n DESC, s.skill LIMIT ?"""
-        return _base(path, sql, [*p, arg])
+        return read_sql(path, sql, [*p, arg])
     if name == "skill_trend":
         sql = f"""WITH {pc}, t AS (SELECT date_trunc('month', posted_date) AS month,
                   count(*) AS total FROM p GROUP BY month)
@@ -250,7 +240,7 @@ def _reference(path: Path, name: str, f: Filters, arg: object) -> pd.DataFrame:
                   FROM posting_skills s JOIN p USING (posting_id)
                   JOIN t ON t.month = date_trunc('month', p.posted_date)
                   WHERE list_contains(?::VARCHAR[], s.skill) GROUP BY ALL"""
-        return _base(path, sql, [*p, list(arg)])  # type: ignore[arg-type]
+        return read_sql(path, sql, [*p, list(arg)])  # type: ignore[arg-type]
     if name == "cooccurring":
         sql = f"""WITH {pc}, w AS (SELECT posting_id FROM posting_skills JOIN p
                   USING (posting_id) WHERE skill = ?), total AS (SELECT count(*) AS t FROM w)
@@ -258,7 +248,7 @@ def _reference(path: Path, name: str, f: Filters, arg: object) -> pd.DataFrame:
                   count(*) / any_value(total.t) AS share
                   FROM posting_skills s JOIN w USING (posting_id), total WHERE s.skill <> ?
                   GROUP BY s.skill ORDER BY n DESC, s.skill LIMIT 15"""
-        return _base(path, sql, [*p, arg, arg])
+        return read_sql(path, sql, [*p, arg, arg])
     if name == "role_skill_profile":
         g = f.with_(roles=tuple(arg))  # type: ignore[arg-type]
         w2, p2 = queries.store.where(g, "postings")
@@ -269,7 +259,7 @@ def _reference(path: Path, name: str, f: Filters, arg: object) -> pd.DataFrame:
                   count(*) / any_value(roles.role_postings) AS share
                   FROM posting_skills s JOIN p USING (posting_id) JOIN roles USING (role)
                   GROUP BY p.role, s.skill"""
-        return _base(path, sql, p2)
+        return read_sql(path, sql, p2)
     if name == "role_coverage":
         sw, sp = queries.store.where(f, "salaries")
         sql = (
@@ -277,9 +267,9 @@ def _reference(path: Path, name: str, f: Filters, arg: object) -> pd.DataFrame:
             f"SELECT role FROM postings {w} UNION ALL SELECT role FROM salaries {sw}) "
             "GROUP BY role"
         )
-        return _base(path, sql, p + sp)
+        return read_sql(path, sql, p + sp)
     if name == "row_count":
-        return _base(path, f"SELECT count(*) AS n FROM postings {w}", p)
+        return read_sql(path, f"SELECT count(*) AS n FROM postings {w}", p)
     raise AssertionError(name)
 
 
@@ -353,26 +343,28 @@ def _check_equivalence(path: Path) -> None:
             w, p = queries.store.where(f, table)
             for cap in (1, 57, 10**9):
                 got, total = sources.filtered_rows(store, v, f, table, cap)
-                exp = _sql(path, f"SELECT * FROM {table} {w} ORDER BY {order} LIMIT ?", [*p, cap])
+                exp = read_sql(
+                    path, f"SELECT * FROM {table} {w} ORDER BY {order} LIMIT ?", [*p, cap]
+                )
                 pd.testing.assert_frame_equal(got, exp, obj=f"{table} rows {f} {cap}")
-                assert total == _sql(path, f"SELECT count(*) AS n FROM {table} {w}", p)["n"][0]
+                assert total == read_sql(path, f"SELECT count(*) AS n FROM {table} {w}", p)["n"][0]
 
 
 def _reference_options(path: Path) -> tuple:
-    roles = _sql(
+    roles = read_sql(
         path,
         "SELECT role, count(*) AS n FROM (SELECT role FROM postings UNION ALL "
         "SELECT role FROM salaries) GROUP BY role ORDER BY (role = 'Other'), n DESC, role",
     )["role"].tolist()
-    countries = _sql(
+    countries = read_sql(
         path,
         "SELECT country_code, any_value(region) AS region, count(*) AS n FROM ("
         "SELECT country_code, region FROM postings UNION ALL "
         "SELECT country_code, region FROM salaries) WHERE country_code IS NOT NULL "
         "AND region IS NOT NULL GROUP BY country_code ORDER BY n DESC, country_code",
     )
-    months = _sql(path, "SELECT DISTINCT strftime(posted_date, '%Y-%m') AS m FROM postings")
-    years = _sql(path, "SELECT DISTINCT year FROM salaries")
+    months = read_sql(path, "SELECT DISTINCT strftime(posted_date, '%Y-%m') AS m FROM postings")
+    years = read_sql(path, "SELECT DISTINCT year FROM salaries")
     return (
         tuple(roles),
         tuple(zip(countries["country_code"], countries["region"], strict=True)),
@@ -439,7 +431,7 @@ def test_posting_keys_do_not_depend_on_the_order_postings_were_inserted_in(tmp_p
     reversed_ = posts.iloc[::-1].reset_index(drop=True)
     publish({"postings": reversed_, "posting_skills": SKILLS, "salaries": SALARIES}, b)
     sql = "SELECT posting_id, skill, posting_key FROM posting_skill_facts ORDER BY ALL"
-    keys_a, keys_b = _sql(a, sql), _sql(b, sql)
+    keys_a, keys_b = read_sql(a, sql), read_sql(b, sql)
     assert len(keys_a) and keys_a.equals(keys_b)
     per_posting = keys_a.groupby("posting_id")["posting_key"].nunique()
     assert (per_posting == 1).all() and keys_a.groupby("posting_key")[

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -14,6 +15,17 @@ from etl.store import publish
 
 MLE, RS, DA = "Machine Learning Engineer", "Research Scientist", "Data Analyst"
 DS = "Data Scientist"
+
+
+def read_sql(path: str | Path, sql: str, params: list | None = None) -> pd.DataFrame:
+    """``sql`` over the store at ``path``, read-only: the base-table figures a test compares a
+    query's with."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, params or []).df()
+    finally:
+        con.close()
+
 
 # ------------------------------------------------------------------ the query store
 POSTINGS = pd.DataFrame(

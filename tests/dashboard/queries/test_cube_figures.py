@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tiny_stores import postings_full
+from tiny_stores import postings_full, read_sql
 
 from dashboard.queries import demand, lifetime, movers, overview, skills
 from dashboard.queries.filters import Filters, month_bounds
@@ -71,17 +71,9 @@ def _store(path: Path, rows: list[tuple], live: str | None = None) -> tuple[str,
     return str(path), store_version(path)
 
 
-def _base(store: str, sql: str, params: list) -> pd.DataFrame:
-    con = duckdb.connect(store, read_only=True)
-    try:
-        return con.execute(sql, params).df()
-    finally:
-        con.close()
-
-
 def _ai_by_month_base(store: str, f: Filters) -> pd.DataFrame:
     w, p = where(f, "postings")
-    return _base(
+    return read_sql(
         store,
         f"""SELECT date_trunc('month', posted_date) AS month, count(*) AS n,
                    count(*) FILTER (WHERE is_ai) AS ai,
@@ -96,7 +88,7 @@ def _ai_by_month_base(store: str, f: Filters) -> pd.DataFrame:
 def _ai_by_base(store: str, f: Filters, col: str) -> pd.DataFrame:
     w, p = where(f, "postings")
     w = (w + " AND " if w else "WHERE ") + f"{col} IS NOT NULL"
-    return _base(
+    return read_sql(
         store,
         f"SELECT {col} AS value, count(*) AS n, count(*) FILTER (WHERE is_ai) AS ai, "
         f"count(*) FILTER (WHERE is_ai) / count(*) AS share FROM postings {w} "
@@ -108,7 +100,7 @@ def _ai_by_base(store: str, f: Filters, col: str) -> pd.DataFrame:
 def _headline_base(store: str, f: Filters) -> dict:
     w, p = where(f, "postings")
     sw, sp = where(f, "salaries")
-    df = _base(
+    df = read_sql(
         store,
         f"""WITH p AS (SELECT count(*) AS postings, count(salary_usd) AS postings_with_pay,
                               median(salary_usd) AS median_advertised,
@@ -166,12 +158,12 @@ def _skill_base(store: str, f: Filters, name: str) -> pd.DataFrame:
             FROM ps JOIN roles USING (role)
             GROUP BY ps.role, ps.skill ORDER BY ps.role, n DESC, ps.skill""",
     }[name]
-    return _base(store, sql, p)
+    return read_sql(store, sql, p)
 
 
 def _profile_base(store: str, f: Filters, roles: tuple[str, ...]) -> pd.DataFrame:
     w, p = where(f.with_(roles=roles), "postings")
-    return _base(
+    return read_sql(
         store,
         f"""WITH p AS (SELECT * FROM postings {w}),
                  roles AS (SELECT role, count(*) AS role_postings FROM p GROUP BY role)
@@ -187,7 +179,7 @@ def _profile_base(store: str, f: Filters, roles: tuple[str, ...]) -> pd.DataFram
 def _movers_base(store: str, f: Filters, a: tuple[str, str], b: tuple[str, str]) -> pd.DataFrame:
     (a0, a1), (b0, b1) = month_bounds(a), month_bounds(b)
     w, p = where(f, "postings", skip=("time",))
-    return _base(
+    return read_sql(
         store,
         f"""WITH p AS (SELECT * FROM postings {w})
             SELECT COALESCE(role, ?) AS "group", skill,

@@ -18,7 +18,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from tiny_stores import postings_full
+from tiny_stores import postings_full, read_sql
 
 from dashboard.queries import demand, overview, pay, quantiles, sources
 from dashboard.queries.filters import Filters
@@ -275,20 +275,12 @@ def test_the_real_store_quantiles_equal_quantile_cont(real_store: Path) -> None:
                 )
 
 
-def _base(path: str, sql: str, params: list) -> pd.DataFrame:
-    con = duckdb.connect(path, read_only=True)
-    try:
-        return con.execute(sql, params).df()
-    finally:
-        con.close()
-
-
 def _assert_record_counts(store: tuple[str, str], f: Filters) -> int:
     """Records per year, per source (provenance), per role (role coverage), the headline's count
     and years, and the Data page's total, all sums of pay_buckets, against count(*) over
     salaries with the same filters (records without an amount never counted); returns n."""
     w, p = where(f, "salaries")
-    by_year = _base(store[0], f"SELECT year, count(*) AS n FROM salaries {w} GROUP BY year "
+    by_year = read_sql(store[0], f"SELECT year, count(*) AS n FROM salaries {w} GROUP BY year "
                     "ORDER BY year", p)  # fmt: skip
     got = demand.salary_records_by_year.__wrapped__(*store, f)
     assert got["year"].tolist() == by_year["year"].tolist()
@@ -297,7 +289,7 @@ def _assert_record_counts(store: tuple[str, str], f: Filters) -> int:
     assert prov.n == int(by_year["n"].sum())
     if len(by_year):
         assert (prov.first.year, prov.last.year) == (by_year["year"].min(), by_year["year"].max())
-    want_sources = _base(store[0], f"SELECT DISTINCT source FROM salaries {w}", p)["source"]
+    want_sources = read_sql(store[0], f"SELECT DISTINCT source FROM salaries {w}", p)["source"]
     names = sources.source_names.__wrapped__(*store)
     assert set(prov.sources) == {names.get(x) or x for x in want_sources}
     head = overview.headline.__wrapped__(*store, f)
@@ -306,7 +298,7 @@ def _assert_record_counts(store: tuple[str, str], f: Filters) -> int:
     assert sources.preview_rows.__wrapped__(*store, f, "salaries")[1] == prov.n
     roles, _ = sources.role_coverage.__wrapped__(*store, f)
     cw, cp = where(f, "postings")
-    want = _base(
+    want = read_sql(
         store[0],
         f"SELECT role, count(*) AS n FROM (SELECT role FROM postings {cw} UNION ALL "
         f"SELECT role FROM salaries {w}) GROUP BY role",
