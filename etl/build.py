@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 
 from etl.contract import TABLES, columns
-from etl.store import _insert_sql, _publish, stored_order
+from etl.store import _insert_sql, _publish
 from etl.validate import CHILDREN, check_sql
 
 MEMORY_ENV = "AIJOBS_DUCKDB_MEMORY"
@@ -125,7 +125,7 @@ def build_store(out: Path, plan: BuildPlan, *, meta: dict[str, str], kind: str =
         try:
             parent = CHILDREN.get(name, (None,))[0]
             check_sql(con, name, "incoming", parent=f'"{parent}"' if parent else None)
-            con.execute(f'INSERT INTO "{name}" SELECT * FROM incoming{stored_order(name)}')
+            con.execute(_insert_sql(name))  # the view is cast already: the casts are no-ops
         finally:
             con.execute("DROP VIEW incoming")
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+from tiny_stores import postings_full, read_sql
 
 from etl.store import publish, read_meta, read_tables, republish, sql_string
 
@@ -34,18 +35,10 @@ def test_a_store_under_a_folder_with_an_apostrophe_publishes_and_republishes(tmp
 
 def _stored_dates(path: Path) -> list:
     """postings.posted_date in the order the rows are stored (rowid = insertion order)."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return [
-            r[0] for r in con.execute("SELECT posted_date FROM postings ORDER BY rowid").fetchall()
-        ]
-    finally:
-        con.close()
+    return read_sql(path, "SELECT posted_date FROM postings ORDER BY rowid")["posted_date"].tolist()
 
 
 def test_postings_are_stored_by_date_when_published_and_republished(tmp_path):
-    from tests.tiny_stores import postings_full
-
     out = tmp_path / "jobs.duckdb"
     shuffled = postings_full().sample(frac=1, random_state=3).reset_index(drop=True)
     assert not shuffled["posted_date"].is_monotonic_increasing  # the test can fail
