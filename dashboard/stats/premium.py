@@ -171,28 +171,29 @@ class Strata:
 
     @classmethod
     def of(cls, pay: np.ndarray, codes: np.ndarray, names: Sequence[str]) -> Strata:
-        """From pay and integer level ``codes`` into ``names`` (one sort per level; none when the
-        pay comes sorted, as the query layer reads it from pay_values)."""
+        """From pay and integer level ``codes`` into ``names``.
+
+        Pay is sorted once, stably, unless it comes sorted (the query layer reads it from tables
+        stored sorted by amount; DuckDB's parallel scan may hand a selection back as a few sorted
+        runs, which the stable sort, a timsort, merges in linear time). The levels are then a
+        stable radix partition of the sorted pay by code: each level's pay stays sorted.
+        """
         p = np.asarray(pay, dtype="float64")
         c = np.asarray(codes)
         ok = np.isfinite(p) & (p > 0)
         if not ok.all():
             p, c = p[ok], c[ok]
-        counts = np.bincount(c, minlength=len(names)) if len(c) else np.zeros(len(names), int)
-        ends = np.cumsum(counts)
+        if len(p) > 1 and not (p[1:] >= p[:-1]).all():
+            o = np.argsort(p, kind="stable")
+            p, c = p[o], c[o]
+        small = c.astype(np.int8 if len(names) <= 127 else np.int16)  # radix-sortable
+        counts = np.bincount(small, minlength=len(names)) if len(p) else np.zeros(len(names), int)
         present = [i for i in range(len(names)) if counts[i]]
-        if len(p) > 1 and (p[1:] >= p[:-1]).all():  # already sorted: grouping keeps it sorted
-            grouped = p[np.argsort(c.astype(np.int16), kind="stable")]
-            return cls(p, {names[i]: grouped[ends[i] - counts[i] : ends[i]] for i in present})
-        if len(present) == 1:
-            one = np.sort(p)
-            return cls(one, {names[present[0]]: one})
-        grouped = p[np.argsort(c.astype(np.int16), kind="stable")]  # radix sort: small ints
-        for i in present:
-            grouped[ends[i] - counts[i] : ends[i]].sort()
-        levels = {names[i]: grouped[ends[i] - counts[i] : ends[i]] for i in present}
-        # sorted runs: the stable sort merges them
-        return cls(np.sort(grouped, kind="stable"), levels)
+        if len(present) == 1:  # one level: its pay is all the pay
+            return cls(p, {names[present[0]]: p})
+        grouped = p.take(np.argsort(small, kind="stable"))
+        ends = np.cumsum(counts)
+        return cls(p, {names[i]: grouped[ends[i] - counts[i] : ends[i]] for i in present})
 
 
 def _level_order(levels: Sequence[str]) -> list[str]:
