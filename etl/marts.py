@@ -25,10 +25,9 @@ without joining 1.5M skill rows to 1M postings on a 26-character id. Sorted by s
 so DuckDB's zone maps skip the row groups of other skills, and the skill premiums read each
 skill's pay already sorted (premium.Strata then skips its sorts: 158 per premiums call at 1M).
 Skill rows whose posting is missing are left out, as the join in every skill query always did.
-``posting_key``
-(the posting's rank by posting_id: the same in every build of the same rows, whatever order the
-parts were inserted in, which a rowid is not) lets the per-posting queries (co-occurrence, distinct
-postings per role) join and count integers instead of 26-character ids."""
+``posting_key`` (the posting's rank by posting_id: the same in every build of the same rows,
+whatever order the parts were inserted in, which a rowid is not) lets the per-posting queries
+(co-occurrence, distinct postings per role) join and count integers instead of 26-character ids."""
 
 POSTING_SKILL_COUNTS = """
 SELECT CAST(date_trunc('month', posted_date) AS DATE) AS month, skill, category, source, role,

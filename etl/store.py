@@ -58,14 +58,10 @@ each row group's min and max (zone maps), so the Data page's newest postings ski
 row group instead of scanning all postings (1M benchmark store: the preview's query 35 → 8 ms)."""
 
 
-def _stored_order(name: str) -> str:
-    """`` ORDER BY ...`` for an INSERT of table ``name`` (STORED_ORDER), or ``""``."""
-    return f" ORDER BY {STORED_ORDER[name]}" if name in STORED_ORDER else ""
-
-
 def _insert_sql(name: str, source: str = "incoming") -> str:
     casts = ", ".join(f'CAST("{c.name}" AS {c.sql_type}) AS "{c.name}"' for c in TABLES[name])
-    return f'INSERT INTO "{name}" SELECT {casts} FROM {source}{_stored_order(name)}'
+    order = f" ORDER BY {STORED_ORDER[name]}" if name in STORED_ORDER else ""
+    return f'INSERT INTO "{name}" SELECT {casts} FROM {source}{order}'
 
 
 def sweep_orphans(out: Path) -> list[Path]:

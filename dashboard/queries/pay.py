@@ -137,11 +137,9 @@ def _premium_tables(
     for role in [premium.ALL_ROLES] if roles is None else roles:
         gi = groups.index(role)
         if gi not in strata:
-            if len(groups) == 1:  # no mask: at 10M postings each copy costs ~50 ms
-                strata[gi] = premium.Strata.of(pay, lv, _LEVELS)
-            else:
-                m = g == gi
-                strata[gi] = premium.Strata.of(pay[m], lv[m], _LEVELS)
+            # one group: a view, not a masked copy (~50 ms per column at 10M postings)
+            pick = slice(None) if len(groups) == 1 else g == gi
+            strata[gi] = premium.Strata.of(pay[pick], lv[pick], _LEVELS)
         for skill in skills:
             c = gi * len(skill_list) + skill_list.index(skill)
             idx = order[(ends[c - 1] if c else 0) : ends[c]]

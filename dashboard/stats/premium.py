@@ -187,7 +187,7 @@ class Strata:
             o = np.argsort(p, kind="stable")
             p, c = p[o], c[o]
         small = c.astype(np.int8 if len(names) <= 127 else np.int16)  # radix-sortable
-        counts = np.bincount(small, minlength=len(names)) if len(p) else np.zeros(len(names), int)
+        counts = np.bincount(small, minlength=len(names))
         present = [i for i in range(len(names)) if counts[i]]
         if len(present) == 1:  # one level: its pay is all the pay
             return cls(p, {names[present[0]]: p})
