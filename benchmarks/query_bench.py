@@ -2,6 +2,8 @@
 
 Which queries a page issues is not hard-coded here: the real app is run once per page in
 Streamlit's AppTest with the query functions wrapped to record their calls (name and arguments).
+A page whose tabs are bound to the address (only the open tab is drawn) is recorded once per tab,
+each a view of its own ("salary · By seniority"): what a person opening that address waits for.
 The recorded calls are then replayed with 20 random Filters per page against the uncached SQL
 (``func.__wrapped__``, bypassing st.cache_data), beside the same aggregates in pandas on in-memory
 DataFrames (benchmarks/baselines.py) and a bare ``SELECT count(*)`` as the floor.
@@ -74,8 +76,23 @@ def _query_functions() -> dict[tuple[str, str], object]:
     return found
 
 
+def _tab_views(node: object) -> list[tuple[str, str]]:
+    """(query parameter, label) of each tab but the open one, of every tab set under ``node``
+    that is bound to the address (AppTest's element tree)."""
+    out = []
+    if getattr(node, "type", None) == "tab_container":
+        key = node.proto.tab_container.query_param_key  # type: ignore[attr-defined]
+        if key:
+            labels = [child.proto.label for child in node.children.values()]  # type: ignore
+            out += [(key, label) for label in labels[1:]]
+    for child in getattr(node, "children", {}).values():
+        out += _tab_views(child)
+    return out
+
+
 def record_pages(store: Path) -> dict[str, list[Call]]:
-    """page -> the query calls the real page makes on its first draw (default filters)."""
+    """view -> the query calls the real page makes on its first draw (default filters): one view
+    per page, and one more per other tab of a tab set bound to the address."""
     import importlib
 
     from streamlit.testing.v1 import AppTest
@@ -106,6 +123,14 @@ def record_pages(store: Path) -> dict[str, list[Call]]:
             if at.exception:
                 raise RuntimeError(f"{path} raised: {at.exception[0].value}")
             pages[Path(path).stem] = list(log)
+            for key, label in _tab_views(at.main):
+                log.clear()
+                at.query_params[key] = label
+                at.run()
+                if at.exception:
+                    raise RuntimeError(f"{path} ?{key}={label} raised: {at.exception[0].value}")
+                pages[f"{Path(path).stem} · {label}"] = list(log)
+                del at.query_params[key]
     finally:
         for (mod_name, name), func in originals.items():
             setattr(importlib.import_module(mod_name), name, func)

@@ -254,3 +254,18 @@ def test_a_call_repeated_with_the_same_arguments_is_timed_once() -> None:
     kept = distinct_calls(calls)
     assert [c.args[3] for c in kept] == ["salaries", "survey", "advertised", "salaries"]
     assert kept[0] is prov and kept[-1].kwargs == {"unit": "x"}
+
+
+def test_each_other_tab_bound_to_the_address_is_a_view_of_its_own() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from benchmarks.query_bench import _tab_views
+
+    at = AppTest.from_string(
+        """
+import streamlit as st
+st.tabs(["By role", "By year"], key="tab", bind="query-params")
+st.tabs(["Unbound", "Other"])
+"""
+    ).run()
+    assert _tab_views(at.main) == [("tab", "By year")]  # the open one is the page's own view

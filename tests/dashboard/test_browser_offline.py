@@ -231,6 +231,25 @@ def test_the_pay_boxes_read_across_on_a_phone(phone: Offline, app_url: str) -> N
     assert box["plot_height"] >= 0.5 * box["height"], box
 
 
+def test_a_salary_tab_draws_when_opened_and_is_kept_in_the_address(
+    desktop: Offline, app_url: str
+) -> None:
+    """Only the open tab is drawn: the address opens one, a click draws another in its place."""
+    load = desktop.open(f"{app_url}/salary?tab=By+country")
+    page = load.page
+    titles = page.locator(".js-plotly-plot .gtitle")
+    titles.filter(has_text="Annual pay by country").first.wait_for(timeout=30_000)
+    page.get_by_role("tab", name="Trend by year").click()
+    page.wait_for_url("**tab=Trend*", timeout=30_000)
+    titles.filter(has_text="Annual pay by year").first.wait_for(timeout=60_000)
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
+    assert titles.filter(has_text="Annual pay by country").count() == 0
+    assert load.errors == [], f"console errors: {load.errors}"
+    assert load.blocked == [], f"requests to other hosts: {load.blocked}"
+
+
 @pytest.mark.parametrize("view", ["desktop", "phone"])
 def test_the_about_page_shows_its_metric_definitions(
     view: str, app_url: str, request: pytest.FixtureRequest

@@ -26,6 +26,15 @@ KINDS = {
 
 QUANTILES = ["p10", "p25", "p50", "p75", "p90"]
 
+SECTIONS = (
+    ("By role", "role", "Annual pay by role"),
+    ("By seniority", "seniority", "Annual pay by seniority"),
+    ("By region", "region", "Annual pay by region"),
+    ("By country", "country_code", "Annual pay by country (top 20 by n)"),
+)
+"""(tab label, grouping, chart title) of the distribution tabs; the label is the address's ?tab=…"""
+TREND_TAB = "Trend by year"
+
 
 def percentile_table(q: pd.DataFrame, group: str, unit: str, cur: str = "USD") -> pd.DataFrame:
     """Formatted p10…p90 with n; hidden cells show "—" and the note says why."""
@@ -119,52 +128,55 @@ def render(ctx: Context) -> None:
             "in USD at the ECB rate of the posting date."
         )
     tabs = st.tabs(
-        ["By role", "By seniority", "By region", "By country", "Trend by year"],
+        [*(label for label, _, _ in SECTIONS), TREND_TAB],
         key="tab",
         bind="query-params",
     )
-    with tabs[0]:
-        _section(ctx, kind, unit, "role", "Annual pay by role")
-    with tabs[1]:
-        _section(ctx, kind, unit, "seniority", "Annual pay by seniority")
-    with tabs[2]:
-        _section(ctx, kind, unit, "region", "Annual pay by region")
-    with tabs[3]:
-        _section(ctx, kind, unit, "country_code", "Annual pay by country (top 20 by n)")
-    with tabs[4]:
-        trend = queries.pay.salary_quantiles(*ctx.key, kind, ("year",))
-        trend = mask_quantiles(currency_ui.in_currency(trend, trend["year"].astype("int64")), unit)
-        shown = trend.dropna(subset=["p50"])
-        if shown.empty:
-            empty_state(f"salary {unit} with enough data per year", ctx.filters)
-        else:
-            long = shown.melt(
-                id_vars=["year"],
-                value_vars=["p25", "p50", "p75"],
-                var_name="stat",
-                value_name="usd",
+    # only the open tab is drawn (a tab switch reruns the page): its one quantile query instead
+    # of five on every view; ``open`` is None only when tabs keep no state (drawn regardless)
+    for tab, (_, by, what) in zip(tabs, SECTIONS, strict=False):
+        if tab.open is not False:
+            with tab:
+                _section(ctx, kind, unit, by, what)
+    if tabs[-1].open is not False:
+        with tabs[-1]:
+            _trend(ctx, kind, unit, cur)
+
+
+def _trend(ctx: Context, kind: str, unit: str, cur: str) -> None:
+    trend = queries.pay.salary_quantiles(*ctx.key, kind, ("year",))
+    trend = mask_quantiles(currency_ui.in_currency(trend, trend["year"].astype("int64")), unit)
+    shown = trend.dropna(subset=["p50"])
+    if shown.empty:
+        empty_state(f"salary {unit} with enough data per year", ctx.filters)
+    else:
+        long = shown.melt(
+            id_vars=["year"],
+            value_vars=["p25", "p50", "p75"],
+            var_name="stat",
+            value_name="usd",
+        )
+        long["stat"] = long["stat"].map({"p25": "p25", "p50": "median", "p75": "p75"})
+        long["year"] = long["year"].astype(str)
+        st.plotly_chart(
+            charts.lines_over_time(
+                long,
+                "year",
+                "usd",
+                "stat",
+                "Annual pay by year (median and quartiles)",
+                ctx.label,
+                f"{cur} per year",
+                kind="money",
+                currency=cur,
             )
-            long["stat"] = long["stat"].map({"p25": "p25", "p50": "median", "p75": "p75"})
-            long["year"] = long["year"].astype(str)
-            st.plotly_chart(
-                charts.lines_over_time(
-                    long,
-                    "year",
-                    "usd",
-                    "stat",
-                    "Annual pay by year (median and quartiles)",
-                    ctx.label,
-                    f"{cur} per year",
-                    kind="money",
-                    currency=cur,
-                )
-            )
-            chart_csv(
-                shown.assign(pay=kind, currency=cur),
-                "annual pay by year",
-                _provenance(ctx, kind, unit).with_(n=int(shown["n"].sum())),
-                key="csv-salary-year",
-                metric=f"{kind}_pay",
-            )
-        table = percentile_table(trend.drop(columns=["note"]), "year", unit, cur)
-        st.dataframe(table, hide_index=True)
+        )
+        chart_csv(
+            shown.assign(pay=kind, currency=cur),
+            "annual pay by year",
+            _provenance(ctx, kind, unit).with_(n=int(shown["n"].sum())),
+            key="csv-salary-year",
+            metric=f"{kind}_pay",
+        )
+    table = percentile_table(trend.drop(columns=["note"]), "year", unit, cur)
+    st.dataframe(table, hide_index=True)
