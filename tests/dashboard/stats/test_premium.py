@@ -227,6 +227,32 @@ def test_the_postings_without_a_skill_are_read_off_the_two_sorted_arrays() -> No
     assert Sample(np.array([1.0, 2.0]), np.array([1.0, 2.0])).median() is None
 
 
+@pytest.mark.parametrize("narrow_above", [0, 4096])
+def test_a_narrowed_rank_range_reads_the_same_values_as_the_masked_sample(
+    narrow_above: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Big with-skill sides (most of a level, or a few percent of it) with ties everywhere: every
+    rank window the bootstrap reads, and single ranks at the ends, equal the kept values'."""
+    import dashboard.stats.premium as premium_module
+
+    monkeypatch.setattr(premium_module, "NARROW_ABOVE", narrow_above)
+    rng = np.random.default_rng(5)
+    for n, m, spread in ((60_000, 25_000, 400), (60_000, 57_000, 50), (40_000, 5_000, 40_000)):
+        values = np.sort(np.round(rng.lognormal(11.5, 0.4, n) / spread))
+        minus = np.sort(rng.choice(values, m, replace=False))
+        u, c = np.unique(values, return_counts=True)
+        um, cm = np.unique(minus, return_counts=True)
+        expected = np.repeat(
+            u, c - np.where(np.isin(u, um), cm[np.searchsorted(um, u) % len(um)], 0)
+        )
+        sample = Sample(values, minus)
+        assert sample.n == len(expected) == n - m
+        draws = np.sort(rng.beta((n - m + 1) // 2, (n - m + 2) // 2, 2000) * (n - m)).astype(int)
+        for k in (draws, np.array([0]), np.array([n - m - 1]), np.array([0, n - m - 1])):
+            assert sample.at(k).tolist() == expected[k].tolist()
+        assert sample.median() == float(np.median(expected))
+
+
 def _remove(values: np.ndarray, minus: np.ndarray) -> np.ndarray:
     out = list(values)
     for v in minus:
