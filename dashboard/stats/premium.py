@@ -81,6 +81,9 @@ def seed_for(role: str, skill: str, seed: int = 0) -> int:
 
 
 _EMPTY = np.empty(0, dtype="float64")
+FEW_LEVELS = 16
+"""Up to this many level names, ``Strata.of`` picks each level out with a mask; above, it
+partitions once (one pass per name would cost more)."""
 NARROW_ABOVE = 4096
 """Removed values in a rank range above which ``Sample.at`` first narrows the range: a few
 dozen microseconds that spare sorting-cost searches of up to len(minus) values."""
@@ -221,8 +224,10 @@ class Strata:
 
         Pay is sorted once, stably, unless it comes sorted (the query layer reads it from tables
         stored sorted by amount; DuckDB's parallel scan may hand a selection back as a few sorted
-        runs, which the stable sort, a timsort, merges in linear time). The levels are then a
-        stable radix partition of the sorted pay by code: each level's pay stays sorted.
+        runs, which the stable sort, a timsort, merges in linear time). Each level's pay is then
+        picked out of the sorted pay in order, so it stays sorted: one mask per level for the few
+        seniority levels (10M values: 109 ms against 162 for a radix partition and its gather),
+        the partition for many.
         """
         p = np.asarray(pay, dtype="float64")
         c = np.asarray(codes)
@@ -232,14 +237,22 @@ class Strata:
         if len(p) > 1 and not (p[1:] >= p[:-1]).all():
             o = np.argsort(p, kind="stable")
             p, c = p[o], c[o]
-        small = c.astype(np.int8 if len(names) <= 127 else np.int16)  # radix-sortable
-        counts = np.bincount(small, minlength=len(names))
-        present = [i for i in range(len(names)) if counts[i]]
-        if len(present) == 1:  # one level: its pay is all the pay
-            return cls(p, {names[present[0]]: p})
-        grouped = p.take(np.argsort(small, kind="stable"))
-        ends = np.cumsum(counts)
-        return cls(p, {names[i]: grouped[ends[i] - counts[i] : ends[i]] for i in present})
+        if len(names) > FEW_LEVELS:
+            small = c.astype(np.int8 if len(names) <= 127 else np.int16)  # radix-sortable
+            counts = np.bincount(small, minlength=len(names))
+            grouped = p.take(np.argsort(small, kind="stable"))
+            ends = np.cumsum(counts)
+            return cls(p, {names[i]: grouped[ends[i] - c_i : ends[i]]
+                           for i, c_i in enumerate(counts) if c_i})  # fmt: skip
+        levels = {}
+        for i, name in enumerate(names):
+            mask = c == i
+            n = int(np.count_nonzero(mask))
+            if n == len(p):  # one level: its pay is all the pay
+                return cls(p, {name: p})
+            if n:
+                levels[name] = np.compress(mask, p)
+        return cls(p, levels)
 
 
 def _level_order(levels: Sequence[str]) -> list[str]:

@@ -325,3 +325,17 @@ def test_strata_of_sorted_pay_equal_strata_of_the_same_pay_shuffled(levels: tupl
     for level in levels:
         np.testing.assert_array_equal(fast.levels[level], slow.levels[level])
         assert (np.diff(fast.levels[level]) >= 0).all()
+
+
+@pytest.mark.parametrize("n_names", [1, 3, 8, 40])  # a mask per level up to 16, a partition above
+def test_each_level_of_strata_holds_exactly_its_own_pay_sorted(n_names: int) -> None:
+    rng = np.random.default_rng(8)
+    names = [f"level{i}" for i in range(n_names)]
+    pay = np.round(rng.lognormal(11.5, 0.4, 4000), -2)
+    codes = rng.integers(0, max(n_names - 1, 1), len(pay))  # the last name has no pay
+    got = Strata.of(pay, codes, names)
+    expected = {names[i]: np.sort(pay[codes == i]) for i in range(n_names) if (codes == i).any()}
+    assert list(got.levels) == list(expected)
+    for name, values in expected.items():
+        np.testing.assert_array_equal(got.levels[name], values)
+    np.testing.assert_array_equal(got.pay, np.sort(pay))
