@@ -248,7 +248,7 @@ class Strata:
         for i, name in enumerate(names):
             mask = c == i
             n = int(np.count_nonzero(mask))
-            if n == len(p):  # one level: its pay is all the pay
+            if n and n == len(p):  # one level: its pay is all the pay
                 return cls(p, {name: p})
             if n:
                 levels[name] = np.compress(mask, p)

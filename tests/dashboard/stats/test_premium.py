@@ -339,3 +339,10 @@ def test_each_level_of_strata_holds_exactly_its_own_pay_sorted(n_names: int) -> 
     for name, values in expected.items():
         np.testing.assert_array_equal(got.levels[name], values)
     np.testing.assert_array_equal(got.pay, np.sort(pay))
+
+
+@pytest.mark.parametrize("n_names", [8, 40])
+def test_strata_of_no_pay_has_no_level(n_names: int) -> None:
+    names = [f"level{i}" for i in range(n_names)]
+    got = Strata.of(np.empty(0), np.empty(0, dtype="int64"), names)
+    assert got.levels == {} and len(got.pay) == 0
