@@ -25,7 +25,7 @@ same numbers, draw for draw, as computing on the masked arrays.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -81,9 +81,6 @@ def seed_for(role: str, skill: str, seed: int = 0) -> int:
 
 
 _EMPTY = np.empty(0, dtype="float64")
-FEW_LEVELS = 16
-"""Up to this many level names, ``Strata.of`` picks each level out with a mask; above, it
-partitions once (one pass per name would cost more)."""
 NARROW_ABOVE = 4096
 """Removed values in a rank range above which ``Sample.at`` first narrows the range: a few
 dozen microseconds that spare sorting-cost searches of up to len(minus) values."""
@@ -155,7 +152,15 @@ class Sample:
         return float((a + b) / 2)
 
 
-def _grid(first: int, stop: int, holds, *, last: bool, points: int = 65, rounds: int = 2) -> int:
+def _grid(
+    first: int,
+    stop: int,
+    holds: Callable[[np.ndarray], np.ndarray],
+    *,
+    last: bool,
+    points: int = 65,
+    rounds: int = 2,
+) -> int:
     """An index in [first, stop] where the monotone test ``holds`` is true, as near the switch as
     ``rounds`` grids of ``points`` find: the last true one when the test turns false upwards
     (true at ``first``), the first true one when it turns true (true at ``stop``)."""
@@ -225,9 +230,8 @@ class Strata:
         Pay is sorted once, stably, unless it comes sorted (the query layer reads it from tables
         stored sorted by amount; DuckDB's parallel scan may hand a selection back as a few sorted
         runs, which the stable sort, a timsort, merges in linear time). Each level's pay is then
-        picked out of the sorted pay in order, so it stays sorted: one mask per level for the few
-        seniority levels (10M values: 109 ms against 162 for a radix partition and its gather),
-        the partition for many.
+        picked out of the sorted pay in order with a mask, so it stays sorted (10M values, seven
+        levels: 109 ms against 162 for a radix partition and its gather).
         """
         p = np.asarray(pay, dtype="float64")
         c = np.asarray(codes)
@@ -237,21 +241,15 @@ class Strata:
         if len(p) > 1 and not (p[1:] >= p[:-1]).all():
             o = np.argsort(p, kind="stable")
             p, c = p[o], c[o]
-        if len(names) > FEW_LEVELS:
-            small = c.astype(np.int8 if len(names) <= 127 else np.int16)  # radix-sortable
-            counts = np.bincount(small, minlength=len(names))
-            grouped = p.take(np.argsort(small, kind="stable"))
-            ends = np.cumsum(counts)
-            return cls(p, {names[i]: grouped[ends[i] - c_i : ends[i]]
-                           for i, c_i in enumerate(counts) if c_i})  # fmt: skip
-        levels = {}
+        levels, seen = {}, 0
         for i, name in enumerate(names):
             mask = c == i
             n = int(np.count_nonzero(mask))
-            if n and n == len(p):  # one level: its pay is all the pay
-                return cls(p, {name: p})
-            if n:
-                levels[name] = np.compress(mask, p)
+            if n:  # a level holding all the pay is that pay itself, not a copy
+                levels[name] = p if n == len(p) else np.compress(mask, p)
+                seen += n
+            if seen == len(p):  # the other names hold nothing
+                break
         return cls(p, levels)
 
 

@@ -327,7 +327,7 @@ def test_strata_of_sorted_pay_equal_strata_of_the_same_pay_shuffled(levels: tupl
         assert (np.diff(fast.levels[level]) >= 0).all()
 
 
-@pytest.mark.parametrize("n_names", [1, 3, 8, 40])  # a mask per level up to 16, a partition above
+@pytest.mark.parametrize("n_names", [1, 3, 8, 40])
 def test_each_level_of_strata_holds_exactly_its_own_pay_sorted(n_names: int) -> None:
     rng = np.random.default_rng(8)
     names = [f"level{i}" for i in range(n_names)]
