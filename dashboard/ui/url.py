@@ -43,7 +43,7 @@ PAGE_KEYS: tuple[str, ...] = (
     "ma", "mb",  # Skills: the skill movers' periods
     "pay", "pay_cur", "per", "orole", "olevel", "oplace",  # Is this offer good? (on Share only)
     "paykind",  # Salary, Compare roles: survey-reported or advertised pay
-    "tab",  # Salary: the breakdown tab
+    "tab",  # Salary, Skills: the open tab (only it is computed)
     "show",  # Demand: postings or share of all postings
     "top", "trend", "with", "heat",  # Skills: top N, trend skills, companions of, heatmap roles
 )  # fmt: skip

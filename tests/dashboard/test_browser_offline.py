@@ -3,19 +3,24 @@
 app's own), every page draws under the demo banner, no Deploy button, no console error, the map
 draws its countries, and on a phone the first screen shows a chart and legends sit below their
 plots. The same loads show the insight charts, the About page's definitions and the skill movers
-with their download. Screenshots of every page at both widths land in tests/screenshots/
-(offline_<page>_<width>.png) for a person to look at."""
+with their download; choices in a closed Skills tab are kept. Screenshots of every page at both
+widths land in tests/screenshots/ (offline_<page>_<width>.png) for a person to look at."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from urllib.parse import urlsplit
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse, urlsplit
 
 import pytest
 from browser_pages import SHOTS, plot_geometry, tables_drawn
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from dashboard.queries import skills as skill_queries
+from dashboard.queries.filters import Filters
 from dashboard.ui.charts import MAP_DATA
+from etl.store import store_version
 
 pytestmark = pytest.mark.browser
 
@@ -136,7 +141,7 @@ def test_demand_and_skills_draw_the_insight_charts(desktop: Offline, app_url: st
     demand = desktop.open(f"{app_url}/demand").page
     demand.get_by_text("AI share of job postings per month").first.wait_for(timeout=60_000)
     assert demand.get_by_text("AI job", exact=False).first.is_visible()
-    skills = desktop.open(f"{app_url}/skills").page
+    skills = desktop.open(f"{app_url}/skills?tab=Pay+premium").page
     skills.get_by_text("Pay premium: raw vs seniority-adjusted").wait_for(timeout=60_000)
     tables_drawn(skills, 1)  # the premiums' table
 
@@ -250,6 +255,59 @@ def test_a_salary_tab_draws_when_opened_and_is_kept_in_the_address(
     assert load.blocked == [], f"requests to other hosts: {load.blocked}"
 
 
+def test_choices_in_a_closed_skills_tab_are_there_when_it_opens_again(
+    desktop: Offline, app_url: str, demo_store: Path
+) -> None:
+    """Streamlit forgets a widget's value in a run that does not draw it (its tab closed): the
+    trend's skills and the movers' period (in the address too) and the premiums' role must still
+    be there when their tab opens again."""
+    top = skill_queries.top_skills(str(demo_store), store_version(demo_store), Filters(), 15)
+    pick = top["skill"].iloc[-1]  # not one of the three shown by default
+    page = desktop.open(f"{app_url}/skills?tab=Over+time&trend={pick}").page
+    trend = page.locator("[data-testid='stMultiSelect']").filter(has_text="Skill trend for")
+    trend.wait_for(timeout=60_000)
+    page.get_by_role("tab", name="Movers").click()
+    period_a = page.locator("[data-testid='stSlider']").filter(has_text="Period A")
+    period_a.wait_for(timeout=60_000)
+    period_a.get_by_role("slider").first.focus()
+    page.keyboard.press("ArrowRight")  # its start one month later
+    page.wait_for_url("**ma=*", timeout=30_000)
+    moved = parse_qs(urlparse(page.url).query)["ma"]
+    page.get_by_role("tab", name="Pay premium").click()
+    role_box = page.locator("[data-testid='stSelectbox']").filter(has_text="Within role")
+    role_box.click()
+    role = page.get_by_role("option").nth(2)
+    role_name = role.inner_text()
+    role.click()
+    _idle(page)
+    page.get_by_role("tab", name="Top skills").click()
+    page.wait_for_url(re.compile(r"^(?!.*tab=Movers)"), timeout=30_000)
+    _idle(page)
+    page.get_by_role("tab", name="Over time").click()
+    trend.wait_for(timeout=60_000)
+    _idle(page)
+    assert trend.locator("[data-tag]").evaluate_all("ts => ts.map(t => t.ariaLabel)") == [pick]
+    assert parse_qs(urlparse(page.url).query)["trend"] == [pick]
+    page.get_by_role("tab", name="Movers").click()
+    period_a.wait_for(timeout=60_000)
+    _idle(page)
+    assert parse_qs(urlparse(page.url).query)["ma"] == moved
+    lo, hi = moved[0].split("~")
+    assert lo in period_a.inner_text() and hi in period_a.inner_text()
+    page.get_by_role("tab", name="Pay premium").click()
+    role_box.wait_for(timeout=60_000)
+    _idle(page)
+    assert role_box.locator("input").input_value() == role_name  # not bound to the address
+
+
+def _idle(page) -> None:  # type: ignore[no-untyped-def]
+    """Until the app's run is over (no running indicator)."""
+    page.wait_for_timeout(500)
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
+
+
 @pytest.mark.parametrize("view", ["desktop", "phone"])
 def test_the_about_page_shows_its_metric_definitions(
     view: str, app_url: str, request: pytest.FixtureRequest
@@ -263,7 +321,7 @@ def test_skill_movers_draw_with_their_noise_screen_and_download(
     view: str, app_url: str, request: pytest.FixtureRequest
 ) -> None:
     """Last in this file: it scrolls the kept Skills page (and scrolls it back)."""
-    page = request.getfixturevalue(view).open(f"{app_url}/skills").page
+    page = request.getfixturevalue(view).open(f"{app_url}/skills?tab=Movers").page
     page.get_by_role("heading", name="Skill movers").wait_for(timeout=60_000)
     visible = page.locator("[data-testid='stDownloadButton'] button").filter(visible=True)
     visible.first.wait_for(timeout=60_000)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +13,7 @@ from dashboard.stats.role_skills import own_top_skills
 from dashboard.ui import charts
 from dashboard.ui.context import Context, empty_state
 from dashboard.ui.download import chart_csv
+from dashboard.ui.state import first_default, keep
 from dashboard.views.skills.movers import movers_section
 from dashboard.views.skills.premium import premium_section
 
@@ -35,6 +38,7 @@ def _heatmap(ctx: Context, top_n: int) -> None:
     """Role × skill shares: the chosen roles' own top skills as columns."""
     counts = queries.skills.role_skill_profile(*ctx.key, tuple(ctx.options.roles))
     if counts.empty:
+        empty_state("postings with skills and a role", ctx.filters)
         return
     by_size = counts.groupby("role")["role_postings"].max().sort_values(ascending=False)
     default = [r for r in ctx.filters.roles if r in by_size.index] or list(
@@ -43,7 +47,7 @@ def _heatmap(ctx: Context, top_n: int) -> None:
     roles = st.multiselect(
         "Roles in the heatmap",
         list(by_size.index),
-        default=default,
+        default=first_default("heat", default),
         key="heat",
         bind="query-params",
         help="Its columns are these roles' own most asked-for skills.",
@@ -68,13 +72,8 @@ def _heatmap(ctx: Context, top_n: int) -> None:
     chart_csv(chosen, "skill share by role", prov, key="csv-skills-heatmap", metric="skill_share")
 
 
-def render(ctx: Context) -> None:
-    st.title("Skills")
-    top_n = st.slider("Skills to show", 5, 30, 15, key="top", bind="query-params")
-    top = queries.skills.top_skills(*ctx.key, top_n)
-    if top.empty:
-        empty_state("postings with skills", ctx.filters)
-        return
+def _top(ctx: Context, top: pd.DataFrame, top_n: int) -> None:
+    """The most asked-for skills as a ranked bar, each bar's n in its hover."""
     st.plotly_chart(
         charts.ranked_bar(
             top.assign(_n=n_of(top["n"], (top["n"] / top["share"]).round())),
@@ -94,51 +93,97 @@ def render(ctx: Context) -> None:
         top, "top skills by share of postings", prov, key="csv-skills-top", metric="skill_share"
     )
 
-    _heatmap(ctx, top_n)
 
+def _trend(ctx: Context, top: pd.DataFrame, top_n: int) -> None:
+    """Chosen top skills' monthly share of postings."""
     skills = top["skill"].tolist()
     chosen = st.multiselect(
-        "Skill trend for", skills, default=skills[:3], key="trend", bind="query-params"
+        "Skill trend for",
+        skills,
+        default=first_default("trend", skills[:3]),
+        key="trend",
+        bind="query-params",
     )
     trend = queries.skills.skill_trend(*ctx.key, tuple(chosen))
-    if not trend.empty:
-        data, hidden = _trend_lines(trend)
-        st.plotly_chart(
-            charts.lines_over_time(
-                data,
-                "month",
-                "share",
-                "skill",
-                "Share of postings asking for the skill, by month",
-                ctx.label,
-                "Share of the month's postings (%)",
-                kind="percent",
-                n="_n",
-            )
+    if trend.empty:
+        if chosen:
+            empty_state(f"months with postings asking for {', '.join(chosen)}", ctx.filters)
+        else:
+            st.info("Pick at least one skill for the trend.")
+        return
+    data, hidden = _trend_lines(trend)
+    st.plotly_chart(
+        charts.lines_over_time(
+            data,
+            "month",
+            "share",
+            "skill",
+            "Share of postings asking for the skill, by month",
+            ctx.label,
+            "Share of the month's postings (%)",
+            kind="percent",
+            n="_n",
         )
-        if hidden:
-            st.caption(
-                f"Hidden: {hidden} point(s) in months with fewer than "
-                f"{thresholds().min_n_median} postings in all (honesty policy)."
-            )
-        chart_csv(trend, "skill share by month", prov, key="csv-skills-trend", metric="skill_share")
+    )
+    if hidden:
+        st.caption(
+            f"Hidden: {hidden} point(s) in months with fewer than "
+            f"{thresholds().min_n_median} postings in all (honesty policy)."
+        )
+    prov = queries.sources.provenance(*ctx.key)
+    chart_csv(trend, "skill share by month", prov, key="csv-skills-trend", metric="skill_share")
 
-    anchor = st.selectbox("Skills that go with", skills, key="with", bind="query-params")
+
+def _together(ctx: Context, top: pd.DataFrame, top_n: int) -> None:
+    """The skills most often asked for together with one of the top skills."""
+    anchor = st.selectbox(
+        "Skills that go with", top["skill"].tolist(), key="with", bind="query-params"
+    )
     co = queries.skills.cooccurring(*ctx.key, anchor, 15)
     if co.empty:
         empty_state(f"postings asking for {anchor} and another skill", ctx.filters)
-    else:
-        st.plotly_chart(
-            charts.ranked_bar(
-                co,
-                "skill",
-                "share",
-                f"Skills asked for together with {anchor}",
-                ctx.label,
-                f"Share of the {anchor} postings (%)",
-                kind="percent",
-            )
+        return
+    st.plotly_chart(
+        charts.ranked_bar(
+            co,
+            "skill",
+            "share",
+            f"Skills asked for together with {anchor}",
+            ctx.label,
+            f"Share of the {anchor} postings (%)",
+            kind="percent",
         )
-        chart_csv(co.assign(with_skill=anchor), f"skills with {anchor}", prov, key="csv-skills-co")
-    premium_section(ctx, skills)
-    movers_section(ctx)
+    )
+    prov = queries.sources.provenance(*ctx.key)
+    chart_csv(co.assign(with_skill=anchor), f"skills with {anchor}", prov, key="csv-skills-co")
+
+
+Section = Callable[[Context, pd.DataFrame, int], None]
+
+SECTIONS: dict[str, Section] = {
+    "Top skills": _top,
+    "By role": lambda ctx, top, top_n: _heatmap(ctx, top_n),
+    "Over time": _trend,
+    "Asked together": _together,
+    "Pay premium": lambda ctx, top, top_n: premium_section(ctx, top["skill"].tolist()),
+    "Movers": lambda ctx, top, top_n: movers_section(ctx),
+}
+"""The page's tabs (the label is the address's ?tab=…) and what each draws. Only the open one
+is computed: a view costs the top skills and its own queries, not every section's."""
+KEPT = ("heat", "trend", "with", "prem_role", "prem_skill", "movers_role")
+"""The tabs' widgets whose choices outlive a look at another tab."""
+
+
+def render(ctx: Context) -> None:
+    st.title("Skills")
+    keep(KEPT)
+    top_n = st.slider("Skills to show", 5, 30, 15, key="top", bind="query-params")
+    top = queries.skills.top_skills(*ctx.key, top_n)
+    if top.empty:
+        empty_state("postings with skills", ctx.filters)
+        return
+    tabs = st.tabs(list(SECTIONS), key="tab", bind="query-params")
+    for tab, section in zip(tabs, SECTIONS.values(), strict=True):
+        if tab.open is not False:  # None only when tabs keep no state: then all are drawn
+            with tab:
+                section(ctx, top, top_n)

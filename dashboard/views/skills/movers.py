@@ -37,14 +37,16 @@ def _periods(months: tuple[str, ...], default: tuple[movers.Period, movers.Perio
     slider on every run: a pair put only into session_state came back from the browser as one
     month after the next rerun). The first value is kept under its own key, so the default
     stays the same on every run; it is reset, with the slider, when the months offered change
-    (other filters) and no longer hold it.
+    (other filters) and no longer hold it, and taken again from the address when the slider was
+    not drawn (its tab closed), which forgets the slider's value but not the address's.
     """
     urls = _from_url(months)
     chosen = []
     cols = st.columns(2)
     for i, (col, key, url_key) in enumerate(zip(cols, _KEYS, URL_KEYS, strict=True)):
         start_key = f"{key}_start"
-        if not _in(months, st.session_state.get(start_key)):
+        if not _in(months, st.session_state.get(start_key)) or key not in st.session_state:
+            # first drawn, or forgotten while its tab was closed: the address has the last choice
             st.session_state[start_key] = urls[i] or default[i]
             st.session_state.pop(key, None)
         elif key in st.session_state and not _in(months, tuple(st.session_state[key])):

@@ -86,12 +86,12 @@ def test_a_shared_offer_link_opens_with_its_inputs_and_a_thin_cell_is_widened(
 def test_skill_movers_open_on_two_halves_of_a_year_and_read_periods_from_the_url(
     demo_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = app_on(demo_store, monkeypatch)
+    at = app_on(demo_store, monkeypatch, tab="Movers")
     at.switch_page("routes/skills.py").run()
     _ok(at)
     assert "Skill movers" in [s.value for s in at.subheader]
     assert any("First shown: H1 2025 against H2 2025" in c.value for c in at.caption)
-    at = app_on(demo_store, monkeypatch, ma="2023-01~2023-12", mb="2025-01~2025-12")
+    at = app_on(demo_store, monkeypatch, tab="Movers", ma="2023-01~2023-12", mb="2025-01~2025-12")
     at.switch_page("routes/skills.py").run()
     _ok(at)
     caps = [c.value for c in at.caption]
@@ -103,7 +103,7 @@ def test_skill_movers_keep_their_two_periods_when_the_page_runs_again(
 ) -> None:
     # seen in the browser: any rerun (another role picked) turned each period into one month
     # ("ma=-~3" in the URL) and the section failed with a ValueError
-    at = app_on(demo_store, monkeypatch)
+    at = app_on(demo_store, monkeypatch, tab="Movers")
     at.switch_page("routes/skills.py").run()
     _ok(at)
     first = {s.key: s.value for s in at.select_slider if s.key in ("movers_a", "movers_b")}

@@ -133,6 +133,7 @@ def test_the_insights_render_on_the_real_store(
     at = app_on(store, monkeypatch, skill=["Python", "SQL", "Tableau"])
     _open_fit(at)
     assert table_starting_with(at, "Role")["Role"].iloc[0]  # something ranked
+    at.query_params["tab"] = "Pay premium"  # the Skills page's premiums
     for page in ("routes/demand.py", "routes/skills.py"):
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])

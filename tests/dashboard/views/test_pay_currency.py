@@ -105,8 +105,8 @@ def test_skills_premium_medians_are_in_the_chosen_currency_and_percentages_stay(
     def premiums(at: AppTest) -> pd.DataFrame:
         return next(d.value for d in at.dataframe if "Raw premium" in d.value.columns)
 
-    usd = _open(demo_store, monkeypatch, "skills")
-    eur = _open(demo_store, monkeypatch, "skills", cur="EUR")
+    usd = _open(demo_store, monkeypatch, "skills", tab="Pay premium")
+    eur = _open(demo_store, monkeypatch, "skills", tab="Pay premium", cur="EUR")
     day = currency.aggregate_day("advertised", None, None, (), _months(demo_store))
     rate = currency.rate("EUR", day).per_usd
     pairs = [
