@@ -15,6 +15,7 @@ from dashboard.ui import charts
 from dashboard.ui import currency as currency_ui
 from dashboard.ui.context import Context, empty_state
 from dashboard.ui.download import chart_csv
+from dashboard.ui.tabs import open_tabs
 from etl.contract import SENIORITY_CODES
 
 KINDS = {
@@ -26,13 +27,13 @@ KINDS = {
 
 QUANTILES = ["p10", "p25", "p50", "p75", "p90"]
 
-SECTIONS = (
-    ("By role", "role", "Annual pay by role"),
-    ("By seniority", "seniority", "Annual pay by seniority"),
-    ("By region", "region", "Annual pay by region"),
-    ("By country", "country_code", "Annual pay by country (top 20 by n)"),
-)
-"""(tab label, grouping, chart title) of the distribution tabs; the label is the address's ?tab=…"""
+SECTIONS = {
+    "By role": ("role", "Annual pay by role"),
+    "By seniority": ("seniority", "Annual pay by seniority"),
+    "By region": ("region", "Annual pay by region"),
+    "By country": ("country_code", "Annual pay by country (top 20 by n)"),
+}
+"""Tab label -> (grouping, chart title) of the distribution tabs; the label is the ?tab=…"""
 TREND_TAB = "Trend by year"
 
 
@@ -127,20 +128,12 @@ def render(ctx: Context) -> None:
             "Advertised pay is the mid-point of the posted range, annualised (hourly ×2080), "
             "in USD at the ECB rate of the posting date."
         )
-    tabs = st.tabs(
-        [*(label for label, _, _ in SECTIONS), TREND_TAB],
-        key="tab",
-        bind="query-params",
-    )
-    # only the open tab is drawn (a tab switch reruns the page): its one quantile query instead
-    # of five on every view; ``open`` is None only when tabs keep no state (drawn regardless)
-    for tab, (_, by, what) in zip(tabs, SECTIONS, strict=False):
-        if tab.open is not False:
-            with tab:
-                _section(ctx, kind, unit, by, what)
-    if tabs[-1].open is not False:
-        with tabs[-1]:
-            _trend(ctx, kind, unit, cur)
+    for label, tab in open_tabs([*SECTIONS, TREND_TAB]):
+        with tab:
+            if label == TREND_TAB:
+                _trend(ctx, kind, unit, cur)
+            else:
+                _section(ctx, kind, unit, *SECTIONS[label])
 
 
 def _trend(ctx: Context, kind: str, unit: str, cur: str) -> None:

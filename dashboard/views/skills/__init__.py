@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pandas as pd
 import streamlit as st
 
@@ -14,6 +12,7 @@ from dashboard.ui import charts
 from dashboard.ui.context import Context, empty_state
 from dashboard.ui.download import chart_csv
 from dashboard.ui.state import first_default, keep
+from dashboard.ui.tabs import open_tabs
 from dashboard.views.skills.movers import movers_section
 from dashboard.views.skills.premium import premium_section
 
@@ -94,7 +93,7 @@ def _top(ctx: Context, top: pd.DataFrame, top_n: int) -> None:
     )
 
 
-def _trend(ctx: Context, top: pd.DataFrame, top_n: int) -> None:
+def _trend(ctx: Context, top: pd.DataFrame) -> None:
     """Chosen top skills' monthly share of postings."""
     skills = top["skill"].tolist()
     chosen = st.multiselect(
@@ -134,7 +133,7 @@ def _trend(ctx: Context, top: pd.DataFrame, top_n: int) -> None:
     chart_csv(trend, "skill share by month", prov, key="csv-skills-trend", metric="skill_share")
 
 
-def _together(ctx: Context, top: pd.DataFrame, top_n: int) -> None:
+def _together(ctx: Context, top: pd.DataFrame) -> None:
     """The skills most often asked for together with one of the top skills."""
     anchor = st.selectbox(
         "Skills that go with", top["skill"].tolist(), key="with", bind="query-params"
@@ -158,18 +157,6 @@ def _together(ctx: Context, top: pd.DataFrame, top_n: int) -> None:
     chart_csv(co.assign(with_skill=anchor), f"skills with {anchor}", prov, key="csv-skills-co")
 
 
-Section = Callable[[Context, pd.DataFrame, int], None]
-
-SECTIONS: dict[str, Section] = {
-    "Top skills": _top,
-    "By role": lambda ctx, top, top_n: _heatmap(ctx, top_n),
-    "Over time": _trend,
-    "Asked together": _together,
-    "Pay premium": lambda ctx, top, top_n: premium_section(ctx, top["skill"].tolist()),
-    "Movers": lambda ctx, top, top_n: movers_section(ctx),
-}
-"""The page's tabs (the label is the address's ?tab=…) and what each draws. Only the open one
-is computed: a view costs the top skills and its own queries, not every section's."""
 KEPT = ("heat", "trend", "with", "prem_role", "prem_skill", "movers_role")
 """The tabs' widgets whose choices outlive a look at another tab."""
 
@@ -182,8 +169,15 @@ def render(ctx: Context) -> None:
     if top.empty:
         empty_state("postings with skills", ctx.filters)
         return
-    tabs = st.tabs(list(SECTIONS), key="tab", bind="query-params")
-    for tab, section in zip(tabs, SECTIONS.values(), strict=True):
-        if tab.open is not False:  # None only when tabs keep no state: then all are drawn
-            with tab:
-                section(ctx, top, top_n)
+    # one tab per section, only the open one computed: a view costs the top skills and its own
+    sections = {
+        "Top skills": lambda: _top(ctx, top, top_n),
+        "By role": lambda: _heatmap(ctx, top_n),
+        "Over time": lambda: _trend(ctx, top),
+        "Asked together": lambda: _together(ctx, top),
+        "Pay premium": lambda: premium_section(ctx, top["skill"].tolist()),
+        "Movers": lambda: movers_section(ctx),
+    }
+    for label, tab in open_tabs(list(sections)):
+        with tab:
+            sections[label]()

@@ -49,7 +49,7 @@ def _periods(months: tuple[str, ...], default: tuple[movers.Period, movers.Perio
             # first drawn, or forgotten while its tab was closed: the address has the last choice
             st.session_state[start_key] = urls[i] or default[i]
             st.session_state.pop(key, None)
-        elif key in st.session_state and not _in(months, tuple(st.session_state[key])):
+        elif not _in(months, tuple(st.session_state[key])):
             st.session_state.pop(key, None)
         value = col.select_slider(
             f"Period {'A (before)' if i == 0 else 'B (after)'}",
