@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = "11"
 """2: the marts (MARTS) are published beside the base tables. 3: postings keep the advertised
 pay as stated (salary_min_local, salary_max_local) and the rate used (usd_rate, rate_date).
 4: the ``series`` and ``series_labels`` tables, the series columns of ``sources`` and the
@@ -28,7 +28,9 @@ posting_skill_facts.posting_key (an integer per posting for the per-posting join
 frequencies read the two cubes (marts rebuilt).
 10: the ``pay_values`` and ``pay_buckets`` marts (every pay amount sorted, and counted per
 filter cell and pay bucket), so exact pay quantiles read a few buckets instead of sorting every
-amount (marts rebuilt)."""
+amount (marts rebuilt). 11: posting_skill_facts.bucket (the pay bucket of pay_values), so the skill
+premiums count postings per pay bucket and read only the amounts near the ranks they need
+(marts rebuilt)."""
 
 SENIORITY_CODES: tuple[str, ...] = (
     "intern",
@@ -328,6 +330,7 @@ MARTS: dict[str, tuple[Column, ...]] = {
         *(c for c in _FILTER_COLUMNS if c.name != "source"),
         _c("salary_usd", "DOUBLE", "postings.salary_usd"),
         _c("posting_key", "BIGINT", "An integer per posting, unique in the store (joins).", False),
+        _c("bucket", "SMALLINT", "pay_values.bucket of salary_usd (NULL without pay)."),
     ),
     "posting_skill_counts": (
         _c("month", "DATE", "First day of the month of postings.posted_date.", False),

@@ -12,10 +12,19 @@ import duckdb
 
 from etl.contract import MARTS
 
-POSTING_SKILL_FACTS = """
+PAY_BUCKETS_PER_E = 40
+"""Pay buckets per factor e of pay (each ~2.5% wide): ~120 buckets span $20k-$400k. Finer buckets
+make pay_buckets larger (more cells × buckets to sum), coarser ones make the exact quantile read
+more amounts of the bucket that holds it (dashboard/queries/pay.py)."""
+
+_BUCKET = f"""CAST(CASE WHEN salary_usd <= 0 THEN -32768
+                   WHEN isfinite(salary_usd) THEN floor(ln(salary_usd) * {PAY_BUCKETS_PER_E})
+                   ELSE 32767 END AS SMALLINT)"""
+
+POSTING_SKILL_FACTS = f"""
 SELECT s.posting_id, s.skill, s.category, p.source, p.posted_date, p.role, p.seniority,
        p.country_code, p.region, p.remote, p.employment_type, p.is_ai, p.salary_usd,
-       p.posting_key
+       p.posting_key, CASE WHEN p.salary_usd IS NOT NULL THEN {_BUCKET} END AS bucket
 FROM posting_skills s
 JOIN (SELECT *, row_number() OVER (ORDER BY posting_id) AS posting_key FROM postings) p
   USING (posting_id)
@@ -27,7 +36,9 @@ skill's pay already sorted (premium.Strata then skips its sorts: 158 per premium
 Skill rows whose posting is missing are left out, as the join in every skill query always did.
 ``posting_key`` (the posting's rank by posting_id: the same in every build of the same rows,
 whatever order the parts were inserted in, which a rowid is not) lets the per-posting queries
-(co-occurrence, distinct postings per role) join and count integers instead of 26-character ids."""
+(co-occurrence, distinct postings per role) join and count integers instead of 26-character ids.
+``bucket`` is pay_values' bucket of the same amount (the same expression on the same value), so
+the premiums can count the postings with a skill per bucket and read only the buckets they need."""
 
 POSTING_SKILL_COUNTS = """
 SELECT CAST(date_trunc('month', posted_date) AS DATE) AS month, skill, category, source, role,
@@ -58,15 +69,6 @@ postings. A month range filter is exact on it because filters always select whol
 earliest and latest posting date of a selection are the min and max over its cells.
 ``with_skills`` counts the postings with at least one posting_skills row (those that say what a
 role asks for: the denominators of per-role skill frequencies)."""
-
-PAY_BUCKETS_PER_E = 40
-"""Pay buckets per factor e of pay (each ~2.5% wide): ~120 buckets span $20k-$400k. Finer buckets
-make pay_buckets larger (more cells × buckets to sum), coarser ones make the exact quantile read
-more amounts of the bucket that holds it (dashboard/queries/pay.py)."""
-
-_BUCKET = f"""CAST(CASE WHEN salary_usd <= 0 THEN -32768
-                   WHEN isfinite(salary_usd) THEN floor(ln(salary_usd) * {PAY_BUCKETS_PER_E})
-                   ELSE 32767 END AS SMALLINT)"""
 
 PAY_VALUES = f"""
 SELECT 'survey' AS kind, source, role, seniority, country_code, region, remote, company_size,

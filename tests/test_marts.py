@@ -83,6 +83,20 @@ def test_skill_facts_are_stored_by_skill_then_pay(tiny: Path) -> None:
     assert got.equals(got.sort_values(["skill", "salary_usd"]).reset_index(drop=True))
 
 
+def test_skill_facts_carry_the_pay_bucket_of_pay_values(tiny: Path) -> None:
+    """The premiums count postings with a skill per bucket and read the amounts of the same
+    buckets from pay_values: each fact's bucket is its posting's bucket there."""
+    got = read_sql(
+        tiny,
+        "SELECT f.salary_usd, f.bucket, v.bucket AS pay_bucket FROM posting_skill_facts f "
+        "LEFT JOIN (SELECT DISTINCT salary_usd, bucket FROM pay_values "
+        "WHERE kind = 'advertised') v USING (salary_usd)",
+    )
+    with_pay = got[got["salary_usd"].notna()]
+    assert len(with_pay) and (with_pay["bucket"] == with_pay["pay_bucket"]).all()
+    assert got.loc[got["salary_usd"].isna(), "bucket"].isna().all()
+
+
 def test_skill_rows_of_a_missing_posting_are_left_out(tmp_path: Path) -> None:
     orphan = pd.concat(
         [SKILLS, pd.DataFrame([("gone", "SQL", "Languages")], columns=SKILLS.columns)]
