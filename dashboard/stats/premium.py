@@ -27,6 +27,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -86,8 +87,37 @@ NARROW_ABOVE = 4096
 dozen microseconds that spare sorting-cost searches of up to len(minus) values."""
 
 
+class Ordered:
+    """Pay read at sorted positions: ``n`` values, the k-th smallest (0-based) by ``at``.
+
+    The statistics below read samples only through these two, so a sample can be the whole sorted
+    pay (``Sample``) or just the amounts near the ranks a statistic reads (rank_windows.py).
+    """
+
+    n: int
+
+    def at(self, k: np.ndarray) -> np.ndarray:  # pragma: no cover - every subclass has one
+        raise NotImplementedError
+
+    def median(self) -> float | None:
+        """As np.median: the middle value, or the mean of the middle two; None when empty."""
+        n = self.n
+        if n == 0:
+            return None
+        if n % 2:
+            return float(self.at(np.array([n // 2]))[0])
+        a, b = self.at(np.array([n // 2 - 1, n // 2]))
+        return float((a + b) / 2)
+
+
+class Draws(Protocol):
+    """What the bootstrap asks of its generator (np.random.Generator, or a recording of one)."""
+
+    def beta(self, a: float, b: float, size: int) -> np.ndarray: ...
+
+
 @dataclass(frozen=True)
-class Sample:
+class Sample(Ordered):
     """Sorted pay ``values``, minus ``minus`` (a sorted sub-multiset of them) when given.
 
     The postings without a skill are all postings minus those with it: their k-th smallest is
@@ -98,7 +128,7 @@ class Sample:
     minus: np.ndarray | None = None
 
     @property
-    def n(self) -> int:
+    def n(self) -> int:  # type: ignore[override]
         return len(self.values) - (0 if self.minus is None else len(self.minus))
 
     def at(self, k: np.ndarray) -> np.ndarray:
@@ -141,16 +171,6 @@ class Sample:
         end = _grid(hi + a, min(hi + b, last), lambda i: kept_upto(i) >= hi + 1, last=False)
         return int(np.searchsorted(m, x[start], "left")), int(np.searchsorted(m, x[end], "right"))
 
-    def median(self) -> float | None:
-        """As np.median: the middle value, or the mean of the middle two; None when empty."""
-        n = self.n
-        if n == 0:
-            return None
-        if n % 2:
-            return float(self.at(np.array([n // 2]))[0])
-        a, b = self.at(np.array([n // 2 - 1, n // 2]))
-        return float((a + b) / 2)
-
 
 def _grid(
     first: int,
@@ -179,7 +199,7 @@ def _grid(
     return lo if last else hi
 
 
-def _boot(sample: Sample, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+def _boot(sample: Ordered, n_boot: int, rng: Draws) -> np.ndarray:
     n = sample.n
     if n == 0:
         return np.full(n_boot, np.nan)
@@ -258,12 +278,14 @@ def _level_order(levels: Sequence[str]) -> list[str]:
     return order + sorted(set(levels) - set(order))
 
 
-def _raw(w: Sample, wo: Sample, t: Thresholds, n_boot: int, seed: int) -> Premium:
+def _raw(
+    w: Ordered, wo: Ordered, t: Thresholds, n_boot: int, seed: int, rng: Draws | None = None
+) -> Premium:
     why = premium_reason(w.n, wo.n, "postings", t)
     if why:
         return Premium(None, None, None, w.n, wo.n, f"hidden: {why}")
     value = float(np.float64(w.median()) / np.float64(wo.median()) - 1)
-    rng = np.random.default_rng(seed)
+    rng = rng or np.random.default_rng(seed)
     draws = _boot(w, n_boot, rng) / _boot(wo, n_boot, rng) - 1
     return Premium(value, *_interval(draws), w.n, wo.n)
 
@@ -281,7 +303,7 @@ def raw_premium(
     return _raw(Sample(np.sort(p[h])), Sample(np.sort(p[~h])), t or thresholds(), n_boot, seed)
 
 
-Pairs = list[tuple[str, Sample, Sample]]
+Pairs = list[tuple[str, Ordered, Ordered]]
 """(level, postings with the skill, postings without it) per seniority level, in level order."""
 
 
@@ -352,7 +374,13 @@ def _strata_pair(pay: object, has: object, level: object) -> tuple[Strata, Strat
 
 
 def _adjusted(
-    rows: list[dict], pairs: Pairs, t: Thresholds, n_boot: int, seed: int, excluded: tuple[str, ...]
+    rows: list[dict],
+    pairs: Pairs,
+    t: Thresholds,
+    n_boot: int,
+    seed: int,
+    excluded: tuple[str, ...],
+    rng: Draws | None = None,
 ) -> Premium:
     used = [(r, pair) for r, pair in zip(rows, pairs, strict=True) if r["used"]]
     known = [r for r in rows if r["seniority"] not in excluded]
@@ -371,7 +399,7 @@ def _adjusted(
     weights = np.array([r["n_with"] for r, _ in used], dtype="float64")
     weights = weights / weights.sum()
     value = float(np.dot(weights, np.array([r["premium"] for r, _ in used], dtype="float64")))
-    rng = np.random.default_rng(seed)
+    rng = rng or np.random.default_rng(seed)
     draws = np.zeros(n_boot)
     for wgt, (_, (_, w, wo)) in zip(weights, used, strict=True):
         draws += wgt * (_boot(w, n_boot, rng) / _boot(wo, n_boot, rng) - 1)
@@ -422,13 +450,33 @@ def skill_premium(
 
     ``everyone``: the group's postings with pay; ``with_skill``: those of them asking for it.
     """
+    w, wo = Sample(with_skill.pay), Sample(everyone.pay, with_skill.pay)
+    pairs = _pairs(everyone, with_skill)
+    return premium_rows(role, skill, w, wo, pairs, t=t, n_boot=n_boot, seed=seed, excluded=excluded)
+
+
+def premium_rows(
+    role: str,
+    skill: str,
+    w: Ordered,
+    wo: Ordered,
+    pairs: Pairs,
+    *,
+    t: Thresholds | None = None,
+    n_boot: int = N_BOOT,
+    seed: int = 0,
+    excluded: tuple[str, ...] = EXCLUDED_LEVELS,
+    draws: tuple[Draws, Draws] | None = None,
+) -> tuple[dict, list[dict]]:
+    """``skill_premium`` on samples: the pooled postings with (``w``) and without (``wo``) the
+    skill and the per-level ``pairs``. ``draws``: the raw and the adjusted premium's generators
+    (default: two seeded per role and skill, as the interval's reproducibility requires)."""
     t = t or thresholds()
     seed_rs = seed_for(role, skill, seed)
-    w, wo = Sample(with_skill.pay), Sample(everyone.pay, with_skill.pay)
-    raw = _raw(w, wo, t, n_boot, seed_rs)
-    pairs = _pairs(everyone, with_skill)
+    raw_rng, adj_rng = draws or (None, None)
+    raw = _raw(w, wo, t, n_boot, seed_rs, raw_rng)
     levels = _level_rows(pairs, t, excluded)
-    adj = _adjusted(levels, pairs, t, n_boot, seed_rs, excluded)
+    adj = _adjusted(levels, pairs, t, n_boot, seed_rs, excluded, adj_rng)
     row = {
         "role": role,
         "skill": skill,
