@@ -168,6 +168,17 @@ def without(values: np.ndarray, minus: np.ndarray) -> np.ndarray:
     return values[keep]
 
 
+def _kept(values: np.ndarray, minus: np.ndarray, first: int, last: int) -> tuple[int, np.ndarray]:
+    """(rank of the first kept value returned, the kept values) of sorted ``values`` less sorted
+    ``minus``, from the one at rank ``first`` to the one at rank ``last``, ties included: a
+    bucket of everyone's pay at 10M postings holds ~300k amounts, a premium reads a few thousand
+    of them, so only those are copied."""
+    low, high = premium.Sample(values, minus).at(np.array([first, last]))
+    v0, v1 = np.searchsorted(values, low, "left"), np.searchsorted(values, high, "right")
+    m0, m1 = np.searchsorted(minus, low, "left"), np.searchsorted(minus, high, "right")
+    return int(v0 - m0), without(values[v0:v1], minus[m0:m1])
+
+
 @dataclass
 class Plan:
     """One (role, skill) premium's first pass: its spans (in premium_rows' order) and draws."""
@@ -323,13 +334,20 @@ def finish(
         b0, b1, offset = win
         first, last = int(counts.buckets[b0]), int(counts.buckets[b1])
         values = with_skill.between((p.k, p.g, lv), first, last)
+        held = len(values)
         if side == "without":
-            values = without(everyone.between((p.g, lv), first, last), values)
-        if len(values) != int(span.counts[b0 : b1 + 1].sum()):
+            every = everyone.between((p.g, lv), first, last)
+            held = len(every) - len(values)
+        counted = int(span.counts[b0 : b1 + 1].sum())
+        if held != counted:
             raise RuntimeError(
-                f"pay buckets {first}…{last} hold {len(values)} amounts, counted "
-                f"{int(span.counts[b0 : b1 + 1].sum())}: the store's buckets disagree"
+                f"pay buckets {first}…{last} hold {held} amounts, counted {counted}: the "
+                "store's buckets disagree"
             )
+        if side == "without":
+            assert span.lo is not None and span.hi is not None
+            below, values = _kept(every, values, span.lo - offset, span.hi - offset)
+            offset += below
         samples[side, lv] = Window(span.n, offset, values)
     replay = (p.draws[0].replay(), p.draws[1].replay())
     return _run(
