@@ -30,7 +30,8 @@ frequencies read the two cubes (marts rebuilt).
 filter cell and pay bucket), so exact pay quantiles read a few buckets instead of sorting every
 amount (marts rebuilt). 11: posting_skill_facts.bucket (the pay bucket of pay_values), so the skill
 premiums count postings per pay bucket and read only the amounts near the ranks they need
-(marts rebuilt)."""
+(marts rebuilt); and the ``posting_skill_sets`` mart (one row per posting with its skills as a
+list), so the skills asked together with one are counted without joining skill rows."""
 
 SENIORITY_CODES: tuple[str, ...] = (
     "intern",
@@ -331,6 +332,12 @@ MARTS: dict[str, tuple[Column, ...]] = {
         _c("salary_usd", "DOUBLE", "postings.salary_usd"),
         _c("posting_key", "BIGINT", "An integer per posting, unique in the store (joins).", False),
         _c("bucket", "SMALLINT", "pay_values.bucket of salary_usd (NULL without pay)."),
+    ),
+    "posting_skill_sets": (
+        _c("source", "VARCHAR", "postings.source", False),
+        _c("posted_date", "DATE", "postings.posted_date", False),
+        *(c for c in _FILTER_COLUMNS if c.name != "source"),
+        _c("skills", "VARCHAR[]", "The posting's skills (posting_skills.skill).", False),
     ),
     "posting_skill_counts": (
         _c("month", "DATE", "First day of the month of postings.posted_date.", False),

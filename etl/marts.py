@@ -40,6 +40,20 @@ whatever order the parts were inserted in, which a rowid is not) lets the per-po
 ``bucket`` is pay_values' bucket of the same amount (the same expression on the same value), so
 the premiums can count the postings with a skill per bucket and read only the buckets they need."""
 
+POSTING_SKILL_SETS = """
+SELECT any_value(source) AS source, any_value(posted_date) AS posted_date,
+       any_value(role) AS role, any_value(seniority) AS seniority,
+       any_value(country_code) AS country_code, any_value(region) AS region,
+       any_value(remote) AS remote, any_value(employment_type) AS employment_type,
+       any_value(is_ai) AS is_ai, list(skill) AS skills
+FROM posting_skill_facts
+GROUP BY posting_key
+"""
+"""One row per posting that asks for a skill, with its skills as a list: the skills asked
+together with one are the lists that contain it, unnested and counted, which at 10M postings
+reads 3.7M lists instead of joining 13M skill rows to the postings with that skill. Exact: a
+posting asks for a skill once. Stored by date, so a month filter's zone maps skip the rest."""
+
 POSTING_SKILL_COUNTS = """
 SELECT CAST(date_trunc('month', posted_date) AS DATE) AS month, skill, category, source, role,
        seniority, country_code, region, remote, employment_type, is_ai,
@@ -164,6 +178,7 @@ A survey has years, not days: its dates are 1 January of the year, with precisio
 MART_SQL: dict[str, tuple[str, str]] = {
     # name: (SELECT, ORDER BY of the stored rows)
     "posting_skill_facts": (POSTING_SKILL_FACTS, "skill, salary_usd"),
+    "posting_skill_sets": (POSTING_SKILL_SETS, "posted_date"),  # reads posting_skill_facts
     "posting_skill_counts": (POSTING_SKILL_COUNTS, "skill, month"),  # reads posting_skill_facts
     "posting_counts": (POSTING_COUNTS, "month, role, source"),
     "pay_values": (PAY_VALUES, "kind, salary_usd"),

@@ -2,9 +2,9 @@
 
 Shares are of the selection's postings (denominators from the ``posting_counts`` cube). Skill
 counts are sums over the ``posting_skill_counts`` cube (postings asking for a skill per month and
-filter cell: exact, since filters cover whole months); the questions about single postings (which
-skills go together, distinct postings per role) read ``posting_skill_facts``, which carries the
-postings' filter columns and an integer ``posting_key``.
+filter cell: exact, since filters cover whole months); which skills go together reads
+``posting_skill_sets`` (each posting's skills as a list), and distinct postings per role
+``posting_skill_facts``; both carry the postings' filter columns.
 """
 
 from __future__ import annotations
@@ -99,23 +99,22 @@ def skill_trend(store: str, version: str, f: Filters, skills: tuple[str, ...]) -
 @cached
 def cooccurring(store: str, version: str, f: Filters, skill: str, top: int = 15) -> pd.DataFrame:
     """skill, category, n, share of the postings asking for ``skill`` that also ask for it."""
-    w, p = _facts_where(f, "skill = ?")
-    # the filters are per posting, so applying them to the other side too changes nothing but
-    # the number of rows the join has to probe
-    other, other_p = _facts_where(f, "skill <> ?")
+    w, p = _facts_where(f, "list_contains(skills, ?)")  # the sets carry the postings' columns
     return fetch(
         store,
         version,
         f"""
-        WITH w AS (SELECT posting_key FROM posting_skill_facts {w}),
+        WITH w AS (SELECT skills FROM posting_skill_sets {w}),
              total AS (SELECT count(*) AS t FROM w),
-             s AS (SELECT posting_key, skill, category FROM posting_skill_facts {other})
-        SELECT s.skill, any_value(s.category) AS category, count(*) AS n,
-               count(*) / any_value(total.t) AS share
-        FROM s JOIN w USING (posting_key), total
-        GROUP BY s.skill ORDER BY n DESC, s.skill LIMIT ?
+             top AS (SELECT skill, count(*) AS n FROM (SELECT unnest(skills) AS skill FROM w)
+                     WHERE skill <> ? GROUP BY skill ORDER BY n DESC, skill LIMIT ?),
+             cat AS (SELECT skill, any_value(category) AS category FROM posting_skill_counts
+                     WHERE skill IN (SELECT skill FROM top) GROUP BY skill)
+        SELECT top.skill, cat.category, top.n, top.n / total.t AS share
+        FROM top JOIN cat USING (skill), total
+        ORDER BY top.n DESC, top.skill
         """,
-        [*p, skill, *other_p, skill, int(top)],
+        [*p, skill, skill, int(top)],
     )
 
 
