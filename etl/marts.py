@@ -35,8 +35,8 @@ so DuckDB's zone maps skip the row groups of other skills, and the skill premium
 skill's pay already sorted (premium.Strata then skips its sorts: 158 per premiums call at 1M).
 Skill rows whose posting is missing are left out, as the join in every skill query always did.
 ``posting_key`` (the posting's rank by posting_id: the same in every build of the same rows,
-whatever order the parts were inserted in, which a rowid is not) lets the per-posting queries
-(co-occurrence, distinct postings per role) join and count integers instead of 26-character ids.
+whatever order the parts were inserted in, which a rowid is not) groups a posting's skill rows
+into posting_skill_sets on an integer instead of a 26-character id.
 ``bucket`` is pay_values' bucket of the same amount (the same expression on the same value), so
 the premiums can count the postings with a skill per bucket and read only the buckets they need."""
 
