@@ -337,7 +337,7 @@ MARTS: dict[str, tuple[Column, ...]] = {
         _c("source", "VARCHAR", "postings.source", False),
         _c("posted_date", "DATE", "postings.posted_date", False),
         *(c for c in _FILTER_COLUMNS if c.name != "source"),
-        _c("skills", "VARCHAR[]", "The posting's skills (posting_skills.skill).", False),
+        _c("skills", "VARCHAR[]", "The posting's skills (posting_skills.skill), sorted.", False),
     ),
     "posting_skill_counts": (
         _c("month", "DATE", "First day of the month of postings.posted_date.", False),

@@ -45,14 +45,16 @@ SELECT any_value(source) AS source, any_value(posted_date) AS posted_date,
        any_value(role) AS role, any_value(seniority) AS seniority,
        any_value(country_code) AS country_code, any_value(region) AS region,
        any_value(remote) AS remote, any_value(employment_type) AS employment_type,
-       any_value(is_ai) AS is_ai, list(skill) AS skills
+       any_value(is_ai) AS is_ai, list_sort(list(skill)) AS skills
 FROM posting_skill_facts
 GROUP BY posting_key
 """
 """One row per posting that asks for a skill, with its skills as a list: the skills asked
 together with one are the lists that contain it, unnested and counted, which at 10M postings
 reads 3.7M lists instead of joining 13M skill rows to the postings with that skill. Exact: a
-posting asks for a skill once. Stored by date, so a month filter's zone maps skip the rest."""
+posting asks for a skill once. Each list is sorted, so the same postings give the same store
+(list() alone collects in whatever order the threads meet the rows). Stored by date, so a month
+filter's zone maps skip the rest."""
 
 POSTING_SKILL_COUNTS = """
 SELECT CAST(date_trunc('month', posted_date) AS DATE) AS month, skill, category, source, role,
