@@ -110,19 +110,12 @@ def premium_tables(
     pw, pp = sel.pay
     cells = ("role, " if sel.by_role else "") + "seniority, bucket"
     counts_sql = f"SELECT {cells}, CAST(sum(n) AS BIGINT) AS n FROM pay_buckets {pw} GROUP BY ALL"
-    with_sql = f"SELECT skill, {cells}, count(*) AS n FROM posting_skill_facts {sel.facts[0]} "
-    with_sql += "GROUP BY ALL"
-    if windows_from is None:
-        windows_from = WINDOWS_FROM
-    if windows_from > 0:
-        every_rows = fetch_arrays(store, version, counts_sql, pp)
-        if int(every_rows["n"].sum()) < windows_from:
-            return _every_amount(store, version, sel, roles, t)
-        with_rows = fetch_arrays(store, version, with_sql, sel.facts[1])
-    else:
-        every_rows, with_rows = _parallel(
-            lambda q: fetch_arrays(store, version, *q), [(counts_sql, pp), (with_sql, sel.facts[1])]
-        )
+    every_rows = fetch_arrays(store, version, counts_sql, pp)
+    if int(every_rows["n"].sum()) < (WINDOWS_FROM if windows_from is None else windows_from):
+        return _every_amount(store, version, sel, roles, t)
+    w, p = sel.facts
+    with_sql = f"SELECT skill, {cells}, count(*) AS n FROM posting_skill_facts {w} GROUP BY ALL"
+    with_rows = fetch_arrays(store, version, with_sql, p)
     return _near_ranks(store, version, sel, roles, t, every_rows, with_rows)
 
 

@@ -61,24 +61,18 @@ class Counts:
         """From grouped rows: ``everyone`` (g, lv, bucket, n), ``with_skill`` (k, g, lv, bucket,
         n)."""
         buckets = np.union1d(everyone["bucket"], with_skill["bucket"]).astype("int64")
-        e = np.zeros((groups, levels, len(buckets)), dtype="int64")
-        w = np.zeros((skills, groups, levels, len(buckets)), dtype="int64")
-        np.add.at(
-            e,
-            (everyone["g"], everyone["lv"], np.searchsorted(buckets, everyone["bucket"])),
-            everyone["n"],
+
+        def dense(rows: dict[str, np.ndarray], axes: dict[str, int]) -> np.ndarray:
+            out = np.zeros((*axes.values(), len(buckets)), dtype="int64")
+            cell = (*(rows[a] for a in axes), np.searchsorted(buckets, rows["bucket"]))
+            np.add.at(out, cell, rows["n"])
+            return out
+
+        return cls(
+            buckets,
+            dense(everyone, {"g": groups, "lv": levels}),
+            dense(with_skill, {"k": skills, "g": groups, "lv": levels}),
         )
-        np.add.at(
-            w,
-            (
-                with_skill["k"],
-                with_skill["g"],
-                with_skill["lv"],
-                np.searchsorted(buckets, with_skill["bucket"]),
-            ),
-            with_skill["n"],
-        )
-        return cls(buckets, e, w)
 
 
 class Span(premium.Ordered):
@@ -189,6 +183,7 @@ class Plan:
     k: int
     levels: list[tuple[str, int]]  # (name, level code) in premium order
     spans: dict[tuple[str, int], Span]  # ("with" | "without", level code or POOLED)
+    windows: dict[tuple[str, int], tuple[int, int, int] | None]  # each span's Span.window()
     draws: tuple[Recorded, Recorded]
     seed: int = 0
 
@@ -222,7 +217,8 @@ def plan(
     seed_rs = premium.seed_for(role, skill, seed)
     draws = (Recorded(seed_rs), Recorded(seed_rs))
     _run(role, skill, spans, levels, t, n_boot, seed, excluded, draws)
-    return Plan(role, skill, g, k, levels, spans, draws, seed)
+    windows = {key: span.window() for key, span in spans.items()}
+    return Plan(role, skill, g, k, levels, spans, windows, draws, seed)
 
 
 def _run(
@@ -260,8 +256,7 @@ def wanted(plans: list[Plan], counts: Counts) -> tuple[Cells, Cells]:
     every: set[tuple[int, int, int]] = set()
     mine: set[tuple[int, int, int, int]] = set()
     for p in plans:
-        for (side, lv), span in p.spans.items():
-            win = span.window()
+        for (side, lv), win in p.windows.items():
             if win is None:
                 continue
             for b in counts.buckets[win[0] : win[1] + 1].tolist():
@@ -327,7 +322,7 @@ def finish(
     """The premium's rows (premium.premium_rows) from the amounts of its windows."""
     samples: dict[tuple[str, int], premium.Ordered] = {}
     for (side, lv), span in p.spans.items():
-        win = span.window()
+        win = p.windows[side, lv]
         if win is None:
             samples[side, lv] = span  # never read: its size is all the premium asks
             continue
