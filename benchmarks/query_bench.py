@@ -252,6 +252,7 @@ def time_pages(
     }
     for page, recorded in pages.items():
         calls = distinct_calls(recorded)
+        filtered = [_filtered(c) for c in calls]
         filters = random_filters(options, rng, combos)
         per_query: dict[str, list[float]] = {}
         page_ms, single, duck_matched, naive_ms, static_ms = [], [], [], [], []
@@ -259,15 +260,15 @@ def time_pages(
         for k, f in enumerate(filters):
             if k >= 5 and time.perf_counter() - started > budget:
                 break
+            bound = [(funcs[(c.module, c.name)].__wrapped__, *_with_filters(c, f)) for c in calls]
             runs = [[0.0] * len(calls) for _ in range(repeats)]
             naive_total = 0.0
             for r in range(repeats):
-                for i, call in enumerate(calls):
-                    args, kwargs = _with_filters(call, f)
+                for i, (func, args, kwargs) in enumerate(bound):
                     t0 = time.perf_counter()
-                    funcs[(call.module, call.name)].__wrapped__(*args, **kwargs)
+                    func(*args, **kwargs)
                     runs[r][i] = (time.perf_counter() - t0) * 1000
-                    naive = NAIVE.get(call.name) if _filtered(call) and r == 0 else None
+                    naive = NAIVE.get(calls[i].name) if filtered[i] and r == 0 else None
                     if naive is not None:
                         t0 = time.perf_counter()
                         naive(frames, *args[2:], **kwargs)
@@ -275,25 +276,23 @@ def time_pages(
             total = matched = static = 0.0
             for i, call in enumerate(calls):
                 ms = statistics.median(run[i] for run in runs)
-                star = "" if _filtered(call) else "*"  # * = store-level
+                star = "" if filtered[i] else "*"  # * = store-level
                 per_query.setdefault(f"{i}:{call.name}{star}", []).append(ms)
-                if not _filtered(call):  # store-level: cached once per store, not per filter
+                if not filtered[i]:  # store-level: cached once per store, not per filter
                     static += ms
                     continue
                 total += ms
                 if call.name in NAIVE:
                     matched += ms
             page_ms.append(total)
-            single.extend(
-                sum(ms for c, ms in zip(calls, run, strict=True) if _filtered(c)) for run in runs
-            )
+            single.extend(sum(ms for ms, x in zip(run, filtered, strict=True) if x) for run in runs)
             duck_matched.append(matched)
             naive_ms.append(naive_total)
             static_ms.append(static)
         result["pages"][page] = {
-            "queries": sum(_filtered(c) for c in calls),
+            "queries": sum(filtered),
             "filter_sets": len(page_ms),
-            "store_level_queries": sum(not _filtered(c) for c in calls),
+            "store_level_queries": len(calls) - sum(filtered),
             "store_level_p95_ms": round(_pct(static_ms, 95), 1),
             "p50_ms": round(_pct(page_ms, 50), 1),
             "p95_ms": round(_pct(page_ms, 95), 1),

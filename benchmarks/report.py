@@ -307,6 +307,12 @@ def replace_load_section(text: str, result: dict) -> str:
     return text.rstrip("\n") + "\n\n" + block + "\n"
 
 
+def _repeats(results: dict[str, dict]) -> int:
+    """How many times the query step ran each filter set's SQL (1 in runs before it repeated)."""
+    pages = [p for r in results.values() for p in r.get("queries", {}).get("pages", {}).values()]
+    return max((p.get("repeats", 1) for p in pages), default=1)
+
+
 def render(
     results: dict[str, dict], notes: list[str], errors: list[str], m: dict | None = None
 ) -> str:
@@ -331,9 +337,9 @@ def render(
         "take their skills from the "
         "description text (every row goes through extraction). Naive baselines run on a sample "
         "of the same rows. Query figures replay the calls each page really makes (recorded "
-        "from the app) against the uncached SQL, each filter set's SQL run 3 times and its "
-        "median kept (p95 = the slowest selections; the p95 over every single run, host stalls "
-        "included, is listed beside it); '× pandas' compares the queries that have a "
+        f"from the app) against the uncached SQL, each filter set's SQL run {_repeats(results)}× "
+        "and its median kept (p95 = the slowest selections; the p95 over every single run, host "
+        "stalls included, is listed beside it); '× pandas' compares the queries that have a "
         "pandas equivalent (pandas run once). Browser: `streamlit run` → first page with a "
         "chart and no running indicator, in headless Chromium.",
         "",
