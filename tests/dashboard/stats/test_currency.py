@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import zipfile
 
 import pandas as pd
 import pytest
@@ -15,6 +16,7 @@ from dashboard.stats.currency import (
     convert_columns,
     currencies,
     from_usd,
+    live_currencies,
     money,
     rate,
     rate_note,
@@ -71,6 +73,31 @@ def test_only_currencies_still_quoted_are_offered_usd_first():
     offered = currencies()
     assert offered[0] == "USD" and {"EUR", "GBP", "INR"} <= set(offered)
     assert not {"CYP", "LTL", "EEK", "ROL"} & set(offered)
+
+
+def _bounds_say(table: CurrencyConverter) -> tuple[str, ...]:
+    last = table.bounds["USD"].last_date
+    live = sorted(c for c in table.currencies if c != "USD" and table.bounds[c].last_date >= last)
+    return ("USD", *live)
+
+
+def test_the_offered_currencies_are_what_the_parsed_rate_table_says():
+    assert currencies() == _bounds_say(CurrencyConverter())
+
+
+def test_live_currencies_go_by_the_last_usd_date_not_the_file_order(tmp_path):
+    rows = [
+        "Date,USD,CYP,GBP,XXA,XXB,",
+        "2024-01-02,1.10,N/A,0.86,N/A,1.0,",  # the last USD date, not the first row
+        "2024-01-03,N/A,N/A,N/A,2.0,,",  # a later day without USD: XXA still quoted
+        "2023-12-29,1.11,0.58,0.87,N/A,N/A,",  # CYP retired before USD's last date
+    ]
+    path = tmp_path / "rates.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("rates.csv", "\n".join(rows) + "\n")
+    offered = live_currencies(str(path))
+    assert offered == ("USD", "EUR", "GBP", "XXA", "XXB")
+    assert offered == _bounds_say(CurrencyConverter(str(path)))
 
 
 def test_money_is_short_and_names_the_currency():
