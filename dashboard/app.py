@@ -41,7 +41,6 @@ PAGES = (  # (page: routes/<page>.py runs views/<page>/, and /<page> is its URL)
     ("about", "About the data", ":material/info:"),
 )
 
-
 # The tab's icon, a file of the app (a Material icon name would be fetched from Google Fonts).
 # A comment, not a string: Streamlit's "magic" would print a bare string of this script.
 FAVICON = ROOT / "dashboard" / "static" / "favicon.png"
@@ -101,13 +100,25 @@ def main() -> None:
     if meta.get("kind") == "demo":
         st.warning(DEMO_BANNER, icon=":material/science:")
     st.caption(data_as_of_short(store, version, meta))
-    nav = st.navigation(
-        [
-            st.Page(f"routes/{p}.py", title=t, icon=i, default=(k == 0))
-            for k, (p, t, i) in enumerate(PAGES)
-        ]
-    )
-    nav.run()
+    # The first page lives at "/". Streamlit would also reserve the path of its file for it
+    # without serving it ("Page not found"), so its path is "/" alone, and /overview, the path
+    # every other page's pattern suggests, is a hidden page leading to "/" with the filters.
+    pages = [
+        st.Page(f"routes/{p}.py", title=t, icon=i, default=(k == 0),
+                url_path="" if k == 0 else None)
+        for k, (p, t, i) in enumerate(PAGES)
+    ]  # fmt: skip
+
+    def to_home() -> None:
+        st.switch_page(pages[0], query_params=carried_params())
+
+    alias = st.Page(to_home, title=PAGES[0][1], url_path=PAGES[0][0], visibility="hidden")
+    st.navigation([*pages, alias]).run()
+
+
+def carried_params() -> list[tuple[str, str]]:
+    """The address's query parameters, every value of a repeated key kept, in order."""
+    return [(key, value) for key in st.query_params for value in st.query_params.get_all(key)]
 
 
 main()

@@ -60,6 +60,23 @@ def test_a_filter_set_in_the_sidebar_reaches_the_url(
         page.close()
 
 
+def test_the_overview_path_leads_to_the_first_page_with_its_filters(
+    browser, app_url: str, demo_store: Path
+) -> None:
+    page = open_page(browser, f"{app_url}/overview?role=Research+Scientist&role=Data+Scientist")
+    try:
+        page.wait_for_url(f"{app_url}/?role=Research+Scientist&role=Data+Scientist", timeout=30_000)
+        settle(page)
+        f = Filters(roles=("Research Scientist", "Data Scientist"))
+        expected = overview.headline(str(demo_store), store_version(demo_store), f)["postings"]
+        metric = page.locator("[data-testid='stMetricValue']").first
+        expect(metric).to_have_text(f"{expected:,}", timeout=30_000)
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.locator("[data-testid='stException']").count() == 0
+    finally:
+        page.close()
+
+
 def test_a_malformed_url_shows_a_notice(browser, app_url: str) -> None:
     page = open_page(browser, f"{app_url}/?years=1999..nope&role=Astronaut")
     try:
