@@ -41,6 +41,7 @@ PAGES = (  # (page: routes/<page>.py runs views/<page>/, and /<page> is its URL)
     ("about", "About the data", ":material/info:"),
 )
 
+
 # The tab's icon, a file of the app (a Material icon name would be fetched from Google Fonts).
 # A comment, not a string: Streamlit's "magic" would print a bare string of this script.
 FAVICON = ROOT / "dashboard" / "static" / "favicon.png"

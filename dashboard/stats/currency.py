@@ -49,12 +49,13 @@ def live_currencies(path: str, ref: str = "EUR") -> tuple[str, ...]:
         lines = [x for name in archive.namelist() for x in archive.read(name).decode().splitlines()]
     header = [c.strip() for c in lines[0].split(",")]
     usd = header.index("USD")
+    rows = [line for line in lines[1:] if line.strip()]
     # the date and the cells up to USD's of each row: ~7,000 rows, never split whole
-    heads = [line.split(",", usd + 1) for line in lines[1:] if line.strip()]
+    heads = [line.split(",", usd + 1) for line in rows]
     days = [dt.date.fromisoformat(cells[0].strip()) for cells in heads]
     last = max(d for d, cells in zip(days, heads, strict=True) if cells[usd].strip() not in _NA)
     live = {ref}
-    for day, line in zip(days, (x for x in lines[1:] if x.strip()), strict=True):
+    for day, line in zip(days, rows, strict=True):
         if day >= last:
             quoted = zip(header[1:], line.split(",")[1:], strict=False)  # as currency_converter
             live |= {c for c, rate in quoted if c and rate.strip() not in _NA}
