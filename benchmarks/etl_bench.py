@@ -94,7 +94,7 @@ def run(kind: str, file: Path, out: Path | None, sample: int, text_sample: int) 
 
     t_read = time.perf_counter()
     with engine:
-        chunks = parquet_chunks(file, chunk_rows(kind), pieces=2 * engine.workers)
+        chunks = parquet_chunks(file, chunk_rows(kind))  # the refresh's chunks (raw_chunks)
         parts = transform_chunks(engine, chunks, source, folder)
         result["engine"] = engine.name
     seconds = wall = time.perf_counter() - t_read

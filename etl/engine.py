@@ -6,7 +6,8 @@ or on an existing cluster of many machines, with the scheduling, retries after a
 and worker set-up it already knows how to do. Which one (``Engine``):
 
 - a small source (one chunk, or fewer rows than ``cluster_min_rows``: starting worker processes
-  that import pandas and load the knowledge costs ~5–10 s on 2 cores, more than it saves), or
+  that import pandas and load the knowledge, then closing them, costs ~3–4 s on 2 cores, more
+  than it saves), or
   ``AIJOBS_WORKERS=1``: in this process, no Dask at all;
 - ``AIJOBS_DASK_SCHEDULER=tcp://host:port``: that cluster (workers need only this package
   installed, and the mirror and the store's folder at the same paths, e.g. a shared disk);
@@ -63,9 +64,21 @@ from etl.transform import (
 # the per-distinct-value work (titles, locations) is shared by many rows.
 CHUNK_ROWS = {"salaries": 50_000, "postings": 20_000}
 # Below these rows a source runs in this process even when a LocalCluster could take it: at
-# ~40k salary rows/s and ~5k postings/s (with text extraction) per core, two workers only win
-# back their start-up past roughly these sizes. An explicit scheduler is always used.
+# ~100k salary rows/s and ~10k postings/s (with text extraction) per core, two workers only win
+# back their start-up and close (~3–4 s) past roughly these sizes. An explicit scheduler is
+# always used.
 CLUSTER_MIN_ROWS = {"salaries": 1_000_000, "postings": 150_000}
+LOCAL_WORKER_CONFIG = {
+    # Dask sets MALLOC_TRIM_THRESHOLD_=65536 in its workers, which also turns off glibc's
+    # adaptive mmap threshold: every array of a chunk is then mmapped and unmapped afresh, and a
+    # 50k-row salary chunk took ~20 % longer (measured in a plain process with the variable set)
+    "distributed.nanny.pre-spawn-environ": {
+        "OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1,
+    },
+    # the sampling profiler walks the task thread's stack every 10 ms for a dashboard that a
+    # LocalCluster of the ETL never serves
+    "distributed.worker.profile.enabled": False,
+}  # fmt: skip
 FACT_COLUMNS = ("source_row", "source_id", "location", "country")
 SCHEDULER_ENV = "AIJOBS_DASK_SCHEDULER"
 PART = "part-{:06d}.parquet"
@@ -165,19 +178,14 @@ def _row_group(path: str, row_group: int, columns: tuple[str, ...] | None) -> pa
     return _LAST[key]
 
 
-def parquet_chunks(
-    path: Path, rows: int, columns: list[str] | None = None, *, pieces: int = 1
-) -> list[Chunk]:
-    """A Parquet file as chunks: its row groups, cut to ``rows`` rows at most and into at least
-    ``pieces`` chunks (so a one-row-group file still keeps every worker busy)."""
+def parquet_chunks(path: Path, rows: int, columns: list[str] | None = None) -> list[Chunk]:
+    """A Parquet file as chunks: its row groups, cut to ``rows`` rows at most."""
     meta = pq.ParquetFile(path).metadata
     groups = meta.num_row_groups
-    cut = max(1, -(-pieces // max(groups, 1)))
     cols = tuple(columns) if columns is not None else None
-    out, offset = [], 0
+    out, offset, step = [], 0, max(1, rows)
     for g in range(groups):
         n = meta.row_group(g).num_rows
-        step = max(1, min(rows, -(-n // cut)))
         for start in range(0, n, step):
             stop = min(n, start + step)
             out.append(Chunk(str(path), g, start, stop, offset, cols))
@@ -268,14 +276,17 @@ class Engine:
                 ) from exc
             label = f"Dask {self.scheduler}"
         else:
-            self._cluster = LocalCluster(
-                n_workers=self.workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
+            import dask
+
+            with dask.config.set(LOCAL_WORKER_CONFIG):
+                self._cluster = LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
             self._client = Client(self._cluster)
             label = f"LocalCluster({self.workers})"
         from etl.worker_setup import KnowledgePlugin

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl.normalise.bands import bin_value, parse_bins
 
@@ -45,6 +47,8 @@ INTEGER_COLUMNS = frozenset({"year"})
 
 def _blank_to_na(series: pd.Series) -> pd.Series:
     """Empty or whitespace-only text is a missing value."""
+    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+        return _arrow_blank_to_na(series)
     values = series.astype("object")
     try:
         codes, uniques = pd.factorize(values.to_numpy())
@@ -53,6 +57,26 @@ def _blank_to_na(series: pd.Series) -> pd.Series:
         return values.where(~blank & values.notna(), None)
     blank = np.array([isinstance(u, str) and not u.strip() for u in uniques] + [False])[codes]
     return values.where(~blank & values.notna().to_numpy(), None)
+
+
+def _arrow_blank_to_na(series: pd.Series) -> pd.Series:
+    """``_blank_to_na`` of Arrow-backed text (what Parquet and CSV readers give): the distinct
+    values come from Arrow's dictionary encoding, so no Python string is made or hashed per row
+    (a 50k-row chunk of ~45k distinct amounts: ~4 ms against ~11)."""
+    text = pa.array(series.array)  # a CSV reader's column comes in several chunks
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    encoded = text.dictionary_encode()
+    uniques = encoded.dictionary
+    table = np.empty(len(uniques) + 1, dtype="object")  # the last slot: missing
+    table[:-1] = uniques.to_numpy(zero_copy_only=False)
+    # text starting with a letter or digit is not blank; str.strip judges the rest
+    maybe = ~pc.match_substring_regex(uniques, "^[0-9A-Za-z]").to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(maybe):
+        if not table[i].strip():
+            table[i] = None
+    codes = pc.fill_null(encoded.indices, len(uniques)).to_numpy()
+    return pd.Series(table[codes], index=series.index, name=series.name, dtype="object")
 
 
 def _not_values(series: pd.Series, target: str) -> pd.Series | None:
@@ -181,6 +205,30 @@ def apply_bins(series: pd.Series, spec: list, where: str = "bins") -> pd.Series:
     return codes.astype("object").where(codes.notna(), None)
 
 
+_PLAIN_WHOLE = "^[0-9]{1,15}$"
+"""Text of a whole number below 10^15 without sign or separator: Arrow's cast reads it to the
+same float as ``pd.to_numeric`` (exactly), ten times faster. Other text takes the general path."""
+
+
+def _numbers(uniques: np.ndarray) -> np.ndarray:
+    """Floats of distinct cell values as ``pd.to_numeric(errors="coerce")`` reads their
+    ``_number_text`` (NaN where no number)."""
+    out = np.full(len(uniques), np.nan)
+    rest = np.arange(len(uniques))
+    try:
+        text = pa.array(uniques, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers or objects among the values
+        text = None
+    if text is not None:
+        plain = pc.match_substring_regex(text, _PLAIN_WHOLE).to_numpy(zero_copy_only=False)
+        out[plain] = text.filter(plain).cast(pa.float64()).to_numpy()
+        rest = np.flatnonzero(~plain)
+    if len(rest):
+        other = pd.Series([_number_text(uniques[i]) for i in rest], dtype="object")
+        out[rest] = pd.to_numeric(other, errors="coerce").astype("float64").to_numpy()
+    return out
+
+
 def _cast(column: str, series: pd.Series) -> pd.Series:
     if column in NUMERIC_COLUMNS:
         try:
@@ -188,9 +236,8 @@ def _cast(column: str, series: pd.Series) -> pd.Series:
         except TypeError:
             text = series.map(_number_text)
             return pd.to_numeric(text, errors="coerce").astype("Float64")
-        text = [_number_text(u) for u in uniques]
-        numbers = pd.to_numeric(pd.Series([*text, None], dtype="object"), errors="coerce")
-        taken = numbers.astype("Float64").array.take(np.where(codes < 0, len(text), codes))
+        numbers = pd.array(np.append(_numbers(uniques), np.nan), dtype="Float64")
+        taken = numbers.take(np.where(codes < 0, len(uniques), codes))
         return pd.Series(taken, index=series.index, name=series.name)
     if column in INTEGER_COLUMNS:  # "2024.5", "1e400" or a dict are no year: missing
         numbers = pd.to_numeric(series, errors="coerce").astype("float64")

@@ -248,10 +248,10 @@ def _band_columns(
     )
     unread = int((frame["salary_band"].notna() & parsed.isna()).sum())
     currency = frame["currency"].where(frame["currency"].notna(), "USD")
-    usd_currency = currency.astype("object").map(
-        lambda c: isinstance(c, str) and c.strip().upper() == "USD"
-    )
-    if bool(usd_currency.all()):
+    usd_currency = _per_value(
+        currency, lambda c: isinstance(c, str) and c.strip().upper() == "USD"
+    ).astype(bool)
+    if bool(usd_currency.all()) or not (low.notna() | high.notna()).any():
         return (
             low.astype("float64"),
             high.astype("float64"),
@@ -280,6 +280,8 @@ def _salary_skill_rows(record_ids: pd.Series, ticked: pd.Series) -> tuple[pd.Dat
     """The salary_skills rows of the loaded records and how many ticked options the taxonomy
     does not know."""
     taxonomy = skills.load_taxonomy()
+    given = ticked.notna().to_numpy(dtype=bool)  # a survey without tool questions has none
+    record_ids, ticked = record_ids[given], ticked[given]
     lists = ticked.map(lambda v: v if isinstance(v, list) else [])
     options = {o for items in lists for o in items}
     unknown = {o for o in options if taxonomy.canonical(o) is None}

@@ -256,7 +256,7 @@ def test_the_cached_index_loads_unchanged_and_the_collector_is_left_as_it_was():
     import io
     import pickle
 
-    from etl.normalise.location import _unpickle
+    from etl.normalise.pickled import unpickle as _unpickle
 
     index = {"cities": {"paris": [("FR", "11", 2_138_551)]}, "codes2": {"FR", "DE"}}
     assert gc.isenabled()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 
 from etl.staging import (
     STAGED_POSTING_COLUMNS,
@@ -144,3 +145,43 @@ def test_json_objects_for_values_become_reasons_not_errors():
     assert staged["title"].isna().tolist() == [False, True, False, False]
     assert staged["skills"].iloc[0] == ["python"]  # lists are fine for skills
     assert value_errors(stage(raw.iloc[[0, 3]], source, STAGED_POSTING_COLUMNS)).isna().all()
+
+
+TRICKY_TEXT = [
+    "Data Scientist", "", "   ", "\t\n", "\u00a0", "\x1c", "\u2003x", " lead", "-5", "150,000",
+    "007", "123456789012345", "1234567890123456", "+5", "-0", "1e5", "1,5", "nan", "inf", None,
+    "Data Scientist",
+]  # fmt: skip
+
+
+def test_arrow_text_is_staged_as_the_same_values_as_object_text():
+    """Arrow-backed text (Parquet, CSV) takes a dictionary-encoded path; object text the general
+    one: every blank (Unicode whitespace included), number and non-number must come out alike."""
+    half = len(TRICKY_TEXT) // 2  # in two Arrow chunks, as a CSV reader gives them
+    arrow = pd.concat(
+        [
+            pd.Series(TRICKY_TEXT[:half], dtype=pd.StringDtype("pyarrow")),
+            pd.Series(TRICKY_TEXT[half:], dtype=pd.StringDtype("pyarrow")),
+        ],
+        ignore_index=True,
+    ).iloc[1:]  # and sliced, as a chunk of a source is
+    assert pa.array(arrow.array).num_chunks == 2
+    plain = pd.Series(TRICKY_TEXT, dtype="object").iloc[1:]
+    assert isinstance(arrow.dtype, pd.StringDtype) and plain.dtype == object
+    columns = {"t": ["title", "salary_local"]}
+    a = stage(pd.DataFrame({"t": arrow}), {"columns": columns}, STAGED_SALARY_COLUMNS)
+    b = stage(pd.DataFrame({"t": plain}), {"columns": columns}, STAGED_SALARY_COLUMNS)
+    pd.testing.assert_frame_equal(a, b)
+    assert a["title"].tolist()[:6] == [None, None, None, None, None, "\u2003x"]
+    numbers = a["salary_local"].astype("object").where(a["salary_local"].notna(), None).tolist()
+    assert numbers[8:18] == [
+        150000.0, 7.0, 123456789012345.0, 1234567890123456.0, 5.0, 0.0, 100000.0, None, None,
+        float("inf"),
+    ]  # fmt: skip
+
+
+def test_numbers_mixed_with_non_text_values_are_read_as_before():
+    raw = pd.DataFrame({"p": pd.Series([150000, "150,000", 2.5, "12", None], dtype="object")})
+    staged = stage(raw, {"columns": {"p": "pay"}}, STAGED_POSTING_COLUMNS)
+    values = staged["pay"].astype("object").where(staged["pay"].notna(), None).tolist()
+    assert values == [150000.0, 150000.0, 2.5, 12.0, None]

@@ -16,23 +16,22 @@ from __future__ import annotations
 
 import csv
 import difflib
-import gc
 import hashlib
 import os
-import pickle
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from etl.config import cache_dir, data_dir
+from etl.config import data_dir
 from etl.normalise.files import read_yaml_mapping
+from etl.normalise.pickled import load_or_build
 from etl.normalise.text import clean_text
 
 # Cities over 5,000 people (geonames "cities5000"): small German and US towns appear in postings.
@@ -100,19 +99,6 @@ def _regions() -> dict[str, str | None]:
     return _load_regions(data_dir() / "regions.csv")
 
 
-def _unpickle(fh: BinaryIO) -> _Gazetteer:
-    """``pickle.load`` with the cyclic garbage collector paused: the index is millions of small
-    objects, none of them garbage, and the collections their allocation triggers took about half
-    of the load (~1 s of every refresh process); the loaded object is the same."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return pickle.load(fh)
-    finally:
-        if enabled:
-            gc.enable()
-
-
 @lru_cache(maxsize=4)
 def _load_gazetteer(words_path: Path) -> _Gazetteer:
     """The gazetteer index, from a pickle in the cache folder when one matches its inputs.
@@ -133,22 +119,7 @@ def _load_gazetteer(words_path: Path) -> _Gazetteer:
             )
         ).encode()
     ).hexdigest()[:16]
-    cached = cache_dir() / f"gazetteer-{token}.pickle"
-    try:
-        with open(cached, "rb") as fh:
-            return _unpickle(fh)
-    except (OSError, pickle.PickleError, EOFError, AttributeError):
-        pass
-    gaz = _build_gazetteer(words_path)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cached)
-    except OSError:  # a read-only checkout still works, only slower
-        pass
-    return gaz
+    return load_or_build("gazetteer", token, lambda: _build_gazetteer(words_path))
 
 
 def _build_gazetteer(words_path: Path) -> _Gazetteer:
