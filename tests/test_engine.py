@@ -3,6 +3,7 @@ give the single-frame result."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -80,6 +81,25 @@ def test_duplicates_spanning_chunks_are_rejected_as_in_the_whole_frame(tmp_path,
     assert result.rejects["source_row"].tolist() == [6, 7, 8]
     assert result.rejects["reason"].tolist()[:2] == ["duplicate of row 2"] * 2
     assert any("2 duplicate postings dropped" in n for n in result.notes)
+
+
+def test_a_chunk_fix_run_twice_as_a_retried_task_leaves_the_same_parts(tmp_path, monkeypatch):
+    import etl.engine as engine_module
+
+    real = engine_module._fix_task
+
+    def twice(item, folder, source):  # a worker lost after the rewrite: the task runs again
+        real(item, folder, source)
+        return real(item, folder, source)
+
+    monkeypatch.setattr(engine_module, "_fix_task", twice)
+    rows = [posting(i) for i in range(6)]
+    rows[4] = posting(1)  # chunk 2 repeats row 2 of chunk 1
+    rows[5] = posting(3, title="")  # chunk 2's own reject stays once
+    raw = pd.DataFrame(rows)
+    result = chunked(raw, POSTINGS, tmp_path, monkeypatch, rows=3)
+    assert_same(result, single(raw, POSTINGS), "postings")
+    assert result.rejects["source_row"].tolist() == [5, 6]
 
 
 def test_settling_duplicates_caps_duckdbs_memory_and_leaves_no_spill(tmp_path, monkeypatch):
@@ -189,6 +209,52 @@ def test_local_workers_keep_glibcs_adaptive_allocator_and_run_no_profiler():
         settings = engine.client().run(_worker_settings)
     assert len(settings) == 2
     assert set(settings.values()) == {(None, "1", False)}
+
+
+def _two_row_groups(path, frame: pd.DataFrame) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path, row_group_size=6)
+
+
+def test_a_few_rows_of_a_text_chunk_are_read_alone_as_its_loaded_rows(tmp_path, monkeypatch):
+    from etl.engine import Chunk
+
+    path = tmp_path / "raw.parquet"
+    text = [f"row {i}" if i % 4 else None for i in range(12)]
+    _two_row_groups(path, pd.DataFrame({"title": text, 'say "hi"': [str(i) for i in range(12)]}))
+    chunk = parquet_chunks(path, rows=4)[2]  # row group 1, rows 6-9
+    assert (chunk.row_group, chunk.start) == (1, 0)
+    expected = chunk.load().iloc[[1, 2, 3]].reset_index(drop=True)
+
+    def no_load(self):  # the row group is not decoded for three rows
+        raise AssertionError("rows() read the whole row group")
+
+    monkeypatch.setattr(Chunk, "load", no_load)
+    got = chunk.rows(np.array([1, 2, 3]))
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["title"].isna().tolist() == [False, True, False]
+    assert got["title"].iloc[2] == "row 9"
+
+
+def test_rows_of_any_column_type_equal_the_loaded_rows(tmp_path):
+    path = tmp_path / "raw.parquet"
+    frame = pd.DataFrame(
+        {
+            "n": list(range(12)),
+            "x": [1.5, float("nan")] * 6,
+            "tags": [["a", "b"], None, []] * 4,
+            "when": pd.date_range("2024-01-01", periods=12, freq="D"),
+            "none": [None] * 12,
+            "obj": [{"k": i} for i in range(12)],
+        }
+    )
+    _two_row_groups(path, frame)
+    for chunk in parquet_chunks(path, rows=5):
+        positions = np.arange(len(chunk))[::2]
+        expected = chunk.load().iloc[positions].reset_index(drop=True)
+        pd.testing.assert_frame_equal(chunk.rows(positions), expected)
 
 
 def test_an_empty_source_gives_empty_tables(tmp_path, monkeypatch):
