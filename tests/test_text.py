@@ -114,3 +114,24 @@ def test_html_to_text_never_crashes_and_returns_a_string(value: str) -> None:
     out = html_to_text(value)
     assert isinstance(out, str)
     assert out == out.strip()
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_ascii_text_is_cleaned_as_ftfy_cleans_it(value: str) -> None:
+    """clean_text skips ftfy for ASCII text without "&": ftfy must leave such text unchanged
+    but for whitespace (a newer ftfy that did more would fail here)."""
+    import ftfy
+
+    from etl.normalise.text import _CONTROL
+
+    fixed = " ".join(ftfy.fix_text(_CONTROL.sub(" ", value)).split()) or None
+    assert clean_text(value) == fixed
+
+
+@pytest.mark.parametrize("value", ["Data &amp; AI Lead", "R&amp;D", "ML\r\nEngineer", "a\x1b[31mb"])
+def test_ascii_text_with_entities_or_odd_breaks_is_cleaned_as_ftfy_cleans_it(value: str) -> None:
+    import ftfy
+
+    from etl.normalise.text import _CONTROL
+
+    assert clean_text(value) == " ".join(ftfy.fix_text(_CONTROL.sub(" ", value)).split())

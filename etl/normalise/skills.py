@@ -574,6 +574,13 @@ def merge_posting_skills(
     return out
 
 
+def _resolve_dict(skills: dict, taxonomy: SkillTaxonomy, basis: str) -> tuple[list[str], list[str]]:
+    """(canonical skills, their bases) of one {skill or alias: basis} dict."""
+    found = skills_from_list(list(skills), taxonomy)
+    given = {taxonomy.canonical(k) or k: v for k, v in skills.items()}
+    return found, [given.get(f, basis) for f in found]
+
+
 def explode_skills(
     posting_ids: pd.Series,
     skill_lists: pd.Series,
@@ -588,6 +595,7 @@ def explode_skills(
     """
     taxonomy = taxonomy or load_taxonomy()
     resolved: dict[object, list[str]] = {}  # per distinct list: postings repeat a few hundred
+    of_dicts: dict[tuple, tuple[list[str], list[str]]] = {}
     pids: list[str] = []
     names: list[str] = []
     bases: list[str] = []
@@ -598,12 +606,18 @@ def explode_skills(
         if maybe_missing and _is_missing(pid):
             continue
         if type(skills) is dict:
-            found = skills_from_list(list(skills), taxonomy)
+            try:  # the same {skill: basis} comes back often: resolved once
+                key = tuple(skills.items())
+                done = of_dicts.get(key)
+                if done is None:
+                    done = of_dicts[key] = _resolve_dict(skills, taxonomy, basis)
+                found, found_bases = done
+            except TypeError:  # unhashable values: resolve this row on its own
+                found, found_bases = _resolve_dict(skills, taxonomy, basis)
             if found:
-                given = {taxonomy.canonical(k) or k: v for k, v in skills.items()}
                 pids.extend([str(pid)] * len(found))
                 names.extend(found)
-                bases.extend(given.get(f, basis) for f in found)
+                bases.extend(found_bases)
             continue
         key = tuple(skills) if type(skills) in (list, tuple) else skills
         try:

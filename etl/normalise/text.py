@@ -44,7 +44,11 @@ def clean_text(value: str | None) -> str | None:
     if _is_missing(value):
         return None
     # control characters (a NUL byte from a broken export) separate words: a space, not nothing
-    text = ftfy.fix_text(_CONTROL.sub(" ", str(value)))
+    text = _CONTROL.sub(" ", str(value))
+    if not text.isascii() or "&" in text:
+        # ftfy changes ASCII text only in its HTML entities and line breaks (whitespace, which
+        # the join below collapses anyway): most titles and names skip it, its costliest step
+        text = ftfy.fix_text(text)
     text = " ".join(text.split())
     return text or None
 
