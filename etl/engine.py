@@ -170,8 +170,9 @@ class Chunk:
 
     def rows(self, positions: np.ndarray) -> pd.DataFrame:
         """``load().iloc[positions]`` (ascending positions), read alone: a duplicate found once
-        every chunk is done needs a row or two of a row group of ~200 MB of text, and DuckDB
-        decodes only the vectors that hold them (~0.05 s against ~1 s for the row group)."""
+        every chunk is done needs a row or two of a row group that may hold ~200 MB of text,
+        and DuckDB decodes only the vectors that hold them (~0.05 s against ~1 s for the row
+        group)."""
         meta = pq.ParquetFile(self.path).metadata
         before = sum(meta.row_group(g).num_rows for g in range(self.row_group))
         wanted = (before + self.start + np.asarray(positions, dtype="int64")).tolist()

