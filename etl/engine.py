@@ -189,10 +189,10 @@ class Chunk:
             target = pa.schema([schema.field(n) for n in names], metadata=schema.metadata)
             frame = table.cast(target).to_pandas()
         except (duckdb.Error, pa.ArrowException):  # a type DuckDB reads differently
-            return self.load().iloc[positions].reset_index(drop=True)
+            frame = None
         finally:
             con.close()
-        if len(frame) != len(wanted):
+        if frame is None or len(frame) != len(wanted):
             return self.load().iloc[positions].reset_index(drop=True)
         return frame
 

@@ -248,10 +248,10 @@ def _band_columns(
     )
     unread = int((frame["salary_band"].notna() & parsed.isna()).sum())
     currency = frame["currency"].where(frame["currency"].notna(), "USD")
-    usd_currency = _per_value(
-        currency, lambda c: isinstance(c, str) and c.strip().upper() == "USD"
-    ).astype(bool)
-    if bool(usd_currency.all()) or not (low.notna() | high.notna()).any():
+    no_band = not (low.notna() | high.notna()).any()
+    if no_band or bool(
+        _per_value(currency, lambda c: isinstance(c, str) and c.strip().upper() == "USD").all()
+    ):
         return (
             low.astype("float64"),
             high.astype("float64"),
