@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl.normalise.bands import bin_value, parse_bins
+from etl.normalise.distinct import spread
 
 STAGED_POSTING_COLUMNS: tuple[str, ...] = (
     "source_row", "source_id", "title", "company", "location", "country", "posted_date",
@@ -126,11 +127,12 @@ def apply_value_map(series: pd.Series, mapping: dict) -> pd.Series:
     table = np.empty(len(uniques) + 1, dtype="object")
     table[:-1] = [keys.get(_key(u), u) for u in uniques]
     table[-1] = None
-    out = table[codes]
     odd = [i for i, u in enumerate(uniques) if not isinstance(u, str)]
-    if odd:
-        rows = np.flatnonzero(np.isin(codes, odd))
-        out[rows] = [keys.get(_key(values[r]), values[r]) for r in rows]
+    if not odd:
+        return spread(table, codes, series.index, series.name)
+    out = table[codes]
+    rows = np.flatnonzero(np.isin(codes, odd))
+    out[rows] = [keys.get(_key(values[r]), values[r]) for r in rows]
     return pd.Series(out, index=series.index, dtype="object", name=series.name).infer_objects()
 
 
@@ -229,6 +231,21 @@ def _numbers(uniques: np.ndarray) -> np.ndarray:
     return out
 
 
+def _coerced(series: pd.Series) -> pd.Series:
+    """``pd.to_numeric(series, errors="coerce")`` as floats, read once per distinct text (a year
+    column holds a handful of values in 100k rows)."""
+    if series.dtype == object:
+        try:
+            codes, uniques = pd.factorize(series.to_numpy())
+        except TypeError:  # a dict among the values: row by row
+            pass
+        else:
+            read = pd.to_numeric(pd.Series(uniques, dtype="object"), errors="coerce")
+            table = np.append(read.astype("float64").to_numpy(), np.nan)
+            return pd.Series(table[codes], index=series.index, name=series.name)
+    return pd.to_numeric(series, errors="coerce").astype("float64")
+
+
 def _cast(column: str, series: pd.Series) -> pd.Series:
     if column in NUMERIC_COLUMNS:
         try:
@@ -240,7 +257,7 @@ def _cast(column: str, series: pd.Series) -> pd.Series:
         taken = numbers.take(np.where(codes < 0, len(uniques), codes))
         return pd.Series(taken, index=series.index, name=series.name)
     if column in INTEGER_COLUMNS:  # "2024.5", "1e400" or a dict are no year: missing
-        numbers = pd.to_numeric(series, errors="coerce").astype("float64")
+        numbers = _coerced(series)
         whole = numbers.where(np.isfinite(numbers) & (numbers.abs() < 1e9))
         whole = whole.where(whole == whole.round())
         return whole.astype("Int64")

@@ -18,6 +18,7 @@ import pandas as pd
 
 from etl.contract import AI_ROLES, COMPANY_SIZES, EDUCATION_CODES, SENIORITY_CODES, columns
 from etl.normalise import bands, fields, location, pay, roles, seniority, skills, text
+from etl.normalise.distinct import spread
 from etl.staging import value_errors
 
 MIN_YEAR = 2000
@@ -95,7 +96,7 @@ def _per_value(series: pd.Series, func) -> pd.Series:
     (hashing merges True with 1 and 1 with 1.0)."""
     codes, uniques = pd.factorize(series.astype("object").to_numpy())
     table = _table_of([func(u) for u in uniques] + [func(None)])
-    return pd.Series(table[codes], index=series.index, dtype="object").infer_objects()
+    return spread(table, codes, series.index)
 
 
 @lru_cache(maxsize=200_000)
@@ -235,18 +236,33 @@ def _roles(title: pd.Series, stated: pd.Series) -> pd.Series:
     return given.where(given.isin(known), from_title)
 
 
+def _band_edges(band: pd.Series) -> tuple[pd.Series, pd.Series, int]:
+    """(low, high, unread count) of pay band texts, each distinct text parsed once."""
+    try:
+        codes, uniques = pd.factorize(band.astype("object").to_numpy())
+    except TypeError:  # lists: row by row
+        codes, uniques = np.arange(len(band)), band.astype("object").to_numpy()
+    unhashable = (list, dict, np.ndarray)  # no band, and lru_cache cannot take them
+    parsed = [None if isinstance(u, unhashable) else bands.parse_band(u) for u in uniques]
+    low = np.array([np.nan if b is None else b.low for b in parsed] + [np.nan], dtype="float64")
+    high = np.array(
+        [np.nan if b is None or b.high is None else b.high for b in parsed] + [np.nan],
+        dtype="float64",
+    )
+    unread = [b is None and not _missing(u) for b, u in zip(parsed, uniques, strict=True)]
+    return (
+        pd.Series(low[codes], index=band.index),
+        pd.Series(high[codes], index=band.index),
+        int(np.array([*unread, False], dtype=bool)[codes].sum()),  # rows, not texts
+    )
+
+
 def _band_columns(
     frame: pd.DataFrame, on: pd.Series
 ) -> tuple[pd.Series, pd.Series, pd.Series, int]:
     """(min USD, max USD, reject reason, unread count) of the pay bands. A band in another
     currency is converted at the year's rate; an unreadable band is left blank (noted)."""
-    parsed = map_unique(frame["salary_band"], bands.parse_band)
-    low = pd.Series([b.low if b is not None else np.nan for b in parsed], index=frame.index)
-    high = pd.Series(
-        [b.high if b is not None and b.high is not None else np.nan for b in parsed],
-        index=frame.index,
-    )
-    unread = int((frame["salary_band"].notna() & parsed.isna()).sum())
+    low, high, unread = _band_edges(frame["salary_band"])
     currency = frame["currency"].where(frame["currency"].notna(), "USD")
     no_band = not (low.notna() | high.notna()).any()
     if no_band or bool(

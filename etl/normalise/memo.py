@@ -12,6 +12,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from etl.normalise.distinct import spread
+
 MEMO_SIZE = 200_000
 """Titles remembered at most (new ones beyond it are still mapped, just not kept)."""
 
@@ -46,4 +48,4 @@ class TitleMemo:
                     memo[t] = answer
             found.append(answer)
         table = np.array([*found, missing], dtype="object")
-        return pd.Series(table[codes], index=titles.index, dtype="string", name=name)
+        return spread(table, codes, titles.index, name, "string")
