@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl.normalise.bands import bin_value, parse_bins
-from etl.normalise.distinct import spread
+from etl.normalise.distinct import per_text
 
 STAGED_POSTING_COLUMNS: tuple[str, ...] = (
     "source_row", "source_id", "title", "company", "location", "country", "posted_date",
@@ -118,22 +118,11 @@ def apply_value_map(series: pd.Series, mapping: dict) -> pd.Series:
     """Translate a source's codes; values not in the map pass through unchanged."""
     keys = {_key(k): v for k, v in mapping.items()}
     values = series.astype("object").to_numpy()
-    try:
-        codes, uniques = pd.factorize(values)
-    except TypeError:
-        lookup = {v: keys.get(_key(v), v) for v in pd.unique(series.dropna())}
-        return series.map(lambda v: lookup.get(v, v) if v is not None and v == v else None)
-    # once per distinct text; other values row by row (hashing merges True, 1 and 1.0)
-    table = np.empty(len(uniques) + 1, dtype="object")
-    table[:-1] = [keys.get(_key(u), u) for u in uniques]
-    table[-1] = None
-    odd = [i for i, u in enumerate(uniques) if not isinstance(u, str)]
-    if not odd:
-        return spread(table, codes, series.index, series.name)
-    out = table[codes]
-    rows = np.flatnonzero(np.isin(codes, odd))
-    out[rows] = [keys.get(_key(values[r]), values[r]) for r in rows]
-    return pd.Series(out, index=series.index, dtype="object", name=series.name).infer_objects()
+    mapped = per_text(values, lambda v: keys.get(_key(v), v), None, series.index, series.name)
+    if mapped is not None:
+        return mapped
+    lookup = {v: keys.get(_key(v), v) for v in pd.unique(series.dropna())}
+    return series.map(lambda v: lookup.get(v, v) if v is not None and v == v else None)
 
 
 _THOUSANDS = re.compile(r"\s*[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?\s*")
@@ -231,31 +220,37 @@ def _numbers(uniques: np.ndarray) -> np.ndarray:
     return out
 
 
+def _per_distinct_floats(
+    series: pd.Series,
+    read: Callable[[np.ndarray], np.ndarray],
+    row_by_row: Callable[[pd.Series], pd.Series],
+) -> pd.Series:
+    """Floats of ``series``, ``read`` once per distinct value (a pay column repeats its amounts,
+    a year column holds a handful of values in 100k rows); NaN where missing. ``row_by_row``
+    when the values cannot be hashed (a dict among them)."""
+    try:
+        codes, uniques = pd.factorize(series.astype("object").to_numpy())
+    except TypeError:
+        return row_by_row(series).astype("float64")
+    table = np.append(read(uniques), np.nan)
+    return pd.Series(table[codes], index=series.index, name=series.name)
+
+
 def _coerced(series: pd.Series) -> pd.Series:
-    """``pd.to_numeric(series, errors="coerce")`` as floats, read once per distinct text (a year
-    column holds a handful of values in 100k rows)."""
-    if series.dtype == object:
-        try:
-            codes, uniques = pd.factorize(series.to_numpy())
-        except TypeError:  # a dict among the values: row by row
-            pass
-        else:
-            read = pd.to_numeric(pd.Series(uniques, dtype="object"), errors="coerce")
-            table = np.append(read.astype("float64").to_numpy(), np.nan)
-            return pd.Series(table[codes], index=series.index, name=series.name)
-    return pd.to_numeric(series, errors="coerce").astype("float64")
+    """``pd.to_numeric(series, errors="coerce")`` as floats, read once per distinct value."""
+
+    def read(values: np.ndarray) -> np.ndarray:
+        found = pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce")
+        return found.astype("float64").to_numpy()
+
+    return _per_distinct_floats(series, read, lambda s: pd.to_numeric(s, errors="coerce"))
 
 
 def _cast(column: str, series: pd.Series) -> pd.Series:
     if column in NUMERIC_COLUMNS:
-        try:
-            codes, uniques = pd.factorize(series.astype("object").to_numpy())
-        except TypeError:
-            text = series.map(_number_text)
-            return pd.to_numeric(text, errors="coerce").astype("Float64")
-        numbers = pd.array(np.append(_numbers(uniques), np.nan), dtype="Float64")
-        taken = numbers.take(np.where(codes < 0, len(uniques), codes))
-        return pd.Series(taken, index=series.index, name=series.name)
+        return _per_distinct_floats(
+            series, _numbers, lambda s: pd.to_numeric(s.map(_number_text), errors="coerce")
+        ).astype("Float64")
     if column in INTEGER_COLUMNS:  # "2024.5", "1e400" or a dict are no year: missing
         numbers = _coerced(series)
         whole = numbers.where(np.isfinite(numbers) & (numbers.abs() < 1e9))

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.normalise.distinct import spread
+from etl.normalise.distinct import per_text, spread
 from etl.staging import _coerced
 from etl.transform import NOTE_UNREAD_BANDS, _band_edges
 
@@ -94,3 +94,13 @@ def test_unread_bands_count_rows_not_distinct_texts() -> None:
 def test_band_lists_are_read_row_by_row_and_count_as_unread() -> None:
     low, high, unread = _band_edges(pd.Series([["1", "2"], "0-999"], dtype="object"))
     assert unread == 1 and np.isnan(low[0]) and (low[1], high[1]) == (0, 999)
+
+
+def test_per_text_answers_numbers_and_booleans_row_by_row_and_gives_way_on_lists() -> None:
+    values = np.array(["a", True, 1, "a", None], dtype="object")  # hashing merges True and 1
+    got = per_text(values, repr, "missing", pd.RangeIndex(5), dtype="string")
+    assert got.tolist() == ["'a'", "True", "1", "'a'", "missing"]
+    assert isinstance(got.dtype, pd.StringDtype)
+    lists = np.empty(2, dtype="object")
+    lists[:] = [["x"], "y"]
+    assert per_text(lists, repr, None, pd.RangeIndex(2)) is None

@@ -10,6 +10,8 @@ typed first and the rows are taken from it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -41,3 +43,32 @@ def spread(
             return pd.Series(table[rows], index=index, dtype="object", name=name).infer_objects()
         dtype = inferred
     return pd.Series(pd.array(table, dtype=dtype).take(rows), index=index, name=name)
+
+
+def per_text(
+    values: np.ndarray,
+    answer: Callable[[object], object],
+    missing: object,
+    index: pd.Index,
+    name: object = None,
+    dtype: str | None = None,
+) -> pd.Series | None:
+    """``answer`` of each value as a column (``missing`` where a value is missing), worked out
+    once per distinct text; other values (booleans, numbers) row by row, because hashing merges
+    True with 1 and 1 with 1.0. Typed as ``spread`` types it. None when the values cannot be
+    hashed (lists): the caller answers them its own way."""
+    try:
+        codes, uniques = pd.factorize(values)
+    except TypeError:
+        return None
+    table = np.empty(len(uniques) + 1, dtype="object")
+    table[:-1] = [answer(u) for u in uniques]
+    table[-1] = missing
+    odd = [i for i, u in enumerate(uniques) if not isinstance(u, str)]
+    if not odd:
+        return spread(table, codes, index, name, dtype)
+    out = table[codes]
+    rows = np.flatnonzero(np.isin(codes, odd))
+    out[rows] = [answer(values[r]) for r in rows]
+    column = pd.Series(out, index=index, dtype="object", name=name)
+    return column.infer_objects() if dtype is None else column.astype(dtype)

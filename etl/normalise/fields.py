@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from etl.config import data_dir
 from etl.contract import EMPLOYMENT_TYPES, REMOTE_CODES
+from etl.normalise.distinct import per_text
 from etl.normalise.files import read_yaml_mapping
 
 
@@ -123,20 +123,13 @@ def employment_types(raw: pd.Series) -> pd.Series:
 
 
 def _per_distinct(raw: pd.Series, one) -> pd.Series:
-    """``one`` per distinct text value, spread back by index; other values (booleans, numbers,
-    lists) row by row, because hashing would merge True with 1 and 1 with 1.0."""
+    """``one`` per distinct text value, spread back by index; other values (booleans, numbers)
+    row by row, because hashing would merge True with 1 and 1 with 1.0; lists row by row."""
     values = raw.astype("object").to_numpy()
-    try:
-        codes, uniques = pd.factorize(values)
-    except TypeError:  # lists are unhashable
+    out = per_text(values, one, one(None), raw.index, dtype="string")
+    if out is None:  # lists are unhashable
         return pd.Series([one(v) for v in values], index=raw.index, dtype="string")
-    table = np.array([one(u) for u in uniques] + [one(None)], dtype="object")
-    out = table[codes]
-    odd = [i for i, u in enumerate(uniques) if not isinstance(u, str)]
-    if odd:
-        rows = np.flatnonzero(np.isin(codes, odd))
-        out[rows] = [one(values[r]) for r in rows]
-    return pd.Series(out, index=raw.index, dtype="string")
+    return out
 
 
 def _ratio_code(number: float) -> str:
