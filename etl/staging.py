@@ -118,11 +118,16 @@ def apply_value_map(series: pd.Series, mapping: dict) -> pd.Series:
     """Translate a source's codes; values not in the map pass through unchanged."""
     keys = {_key(k): v for k, v in mapping.items()}
     values = series.astype("object").to_numpy()
-    mapped = per_text(values, lambda v: keys.get(_key(v), v), None, series.index, series.name)
+
+    def answer(value: object) -> object:
+        return keys.get(_key(value), value)
+
+    mapped = per_text(values, answer, None, series.index, series.name)
     if mapped is not None:
         return mapped
-    lookup = {v: keys.get(_key(v), v) for v in pd.unique(series.dropna())}
-    return series.map(lambda v: lookup.get(v, v) if v is not None and v == v else None)
+    # a list among the values (a JSON source's array field) cannot be hashed: row by row
+    rows = [None if pd.api.types.is_scalar(v) and pd.isna(v) else answer(v) for v in values]
+    return pd.Series(rows, index=series.index, dtype="object", name=series.name)
 
 
 _THOUSANDS = re.compile(r"\s*[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?\s*")

@@ -98,6 +98,13 @@ def test_value_map_keys_match_float_values():
     assert mapped.tolist()[:2] == ["hybrid", "onsite"]
 
 
+def test_value_map_passes_lists_through_and_still_maps_the_other_values():
+    mapped = apply_value_map(
+        pd.Series([["EN", "SE"], "SE", None, float("nan")], dtype="object"), {"SE": "senior"}
+    )
+    assert mapped.tolist() == [["EN", "SE"], "senior", None, None]
+
+
 def test_salary_year_is_an_integer_and_fractional_years_are_null():
     raw = pd.DataFrame({"y": ["2024", "2024.5", ""], "s": ["1,200", "5", "x"]})
     source = {"columns": {"y": "year", "s": "salary_local"}}
